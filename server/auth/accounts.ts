@@ -1,0 +1,51 @@
+// Platform accounts in SQLite. Passwords arrive here already hashed.
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/open-database";
+
+export interface AccountRow {
+  id: string;
+  username: string;
+  display_name: string | null;
+  password_hash: string;
+  created_at: number;
+}
+
+export class UsernameTakenError extends Error {
+  constructor() {
+    super("username taken");
+  }
+}
+
+export function createAccounts(db: Db) {
+  const byUsername = db.prepare<[string], AccountRow>("SELECT * FROM user WHERE username = ?");
+  const byId = db.prepare<[string], AccountRow>("SELECT * FROM user WHERE id = ?");
+  const insert = db.prepare(
+    "INSERT INTO user (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
+  const setHash = db.prepare("UPDATE user SET password_hash = ? WHERE id = ?");
+  const remove = db.prepare("DELETE FROM user WHERE id = ?");
+  return {
+    findByUsername: (username: string) => byUsername.get(username) ?? null,
+    findById: (id: string) => byId.get(id) ?? null,
+    /** Inserts a user; a concurrent sign-up with the same name loses with UsernameTakenError. */
+    insert(input: { username: string; displayName: string | null; passwordHash: string }): AccountRow {
+      const row: AccountRow = {
+        id: randomUUID(),
+        username: input.username,
+        display_name: input.displayName,
+        password_hash: input.passwordHash,
+        created_at: Date.now(),
+      };
+      try {
+        insert.run(row.id, row.username, row.display_name, row.password_hash, row.created_at);
+      } catch (error) {
+        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new UsernameTakenError();
+        throw error;
+      }
+      return row;
+    },
+    setPasswordHash: (id: string, hash: string) => void setHash.run(hash, id),
+    remove: (id: string) => void remove.run(id),
+  };
+}
+export type Accounts = ReturnType<typeof createAccounts>;

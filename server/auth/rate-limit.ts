@@ -1,0 +1,55 @@
+// Brute-force limits on sign-in and sign-up (rate-limiter-flexible, in process memory: one server
+// process per database, see docs/decisions/002-single-process.md).
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+
+export interface RateLimitSettings {
+  loginPoints: number;
+  loginWindowSeconds: number;
+}
+
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`rate limited for ${retryAfterSeconds}s`);
+  }
+}
+
+export interface Limits {
+  /** Counts one failed sign-in for this IP and this account name; throws when either is exhausted. */
+  loginFailed(ip: string, login: string): Promise<void>;
+  /** Throws when this IP or account name is currently locked out. */
+  loginAllowed(ip: string, login: string): Promise<void>;
+  loginSucceeded(login: string): Promise<void>;
+  register(ip: string): Promise<void>;
+}
+
+function retryAfter(error: unknown): never {
+  if (error instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
+  throw error;
+}
+
+export function createLimits({ loginPoints, loginWindowSeconds }: RateLimitSettings): Limits {
+  const byAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: loginPoints, duration: loginWindowSeconds });
+  // One address may try several accounts (an office behind NAT), so the per-IP budget is wider.
+  const byIp = new RateLimiterMemory({ keyPrefix: "login-ip", points: loginPoints * 5, duration: loginWindowSeconds });
+  const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
+
+  async function check(limiter: RateLimiterMemory, key: string) {
+    const res = await limiter.get(key);
+    if (res && res.remainingPoints <= 0) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+  }
+  return {
+    async loginAllowed(ip, login) {
+      await check(byIp, ip);
+      await check(byAccount, login);
+    },
+    async loginFailed(ip, login) {
+      await Promise.all([byIp.consume(ip), byAccount.consume(login)]).catch(retryAfter);
+    },
+    async loginSucceeded(login) {
+      await byAccount.delete(login);
+    },
+    async register(ip) {
+      await registrations.consume(ip).catch(retryAfter);
+    },
+  };
+}

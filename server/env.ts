@@ -1,0 +1,136 @@
+// The only module that reads process.env. Everything is validated once at start-up; a problem stops the
+// server with a list of every variable that is wrong, in plain words. `.env` is loaded when present.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { error: "expected true or false" })
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const port = z.coerce.number({ error: "expected a port number" }).int().min(0).max(65_535);
+const positiveInt = z.coerce.number({ error: "expected a whole number" }).int().positive();
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/, "expected a domain name like example.com");
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().trim().min(1).default("127.0.0.1"),
+    PORT: port.default(3000),
+    /** The public origin of the app (scheme://host[:port]); mutations from other origins are refused. */
+    APP_ORIGIN: optionalString.pipe(z.url({ error: "expected a URL like https://platform.example.com" }).optional()),
+    /** Behind a reverse proxy: trust its X-Forwarded-For (for client IPs in rate limits and logs). */
+    TRUST_PROXY: bool.default(false),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATA_DIR: z.string().trim().min(1).default("./data"),
+    DATABASE_PATH: optionalString,
+
+    MAILCOW_API_URL: optionalString.pipe(
+      z
+        .url({ error: "expected a URL like https://mail.example.com/api/v1" })
+        .refine((u) => /^https?:\/\//.test(u), "expected an http(s) URL")
+        .refine((u) => /\/api\/v1\/?$/.test(u), "must end with /api/v1, e.g. https://mail.example.com/api/v1")
+        .optional(),
+    ),
+    MAILCOW_API_KEY: optionalString,
+    MAILCOW_DOMAIN: optionalString.pipe(domainName.optional()),
+    MAILCOW_TIMEOUT_MS: positiveInt.default(10_000),
+    MAILCOW_WEBMAIL_URL: optionalString.pipe(z.url({ error: "expected a URL" }).optional()),
+
+    MAIL_HOST: optionalString,
+    MAIL_IMAP_PORT: port.default(993),
+    MAIL_IMAP_SECURITY: z.enum(["ssl", "starttls", "none"]).default("ssl"),
+    MAIL_SMTP_PORT: port.default(587),
+    MAIL_SMTP_SECURITY: z.enum(["ssl", "starttls", "none"]).default("starttls"),
+
+    MAILBOX_QUOTA_MIB: positiveInt.default(1024),
+    MAILBOX_FORCE_PW_UPDATE: bool.default(true),
+    MAILBOX_TLS_ENFORCE_IN: bool.default(true),
+    MAILBOX_TLS_ENFORCE_OUT: bool.default(true),
+
+    LOGIN_RATE_LIMIT_POINTS: positiveInt.default(10),
+    LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MAILCOW_API_URL) {
+      if (!env.MAILCOW_API_KEY) ctx.addIssue({ code: "custom", path: ["MAILCOW_API_KEY"], message: "required when MAILCOW_API_URL is set" });
+      if (!env.MAILCOW_DOMAIN) ctx.addIssue({ code: "custom", path: ["MAILCOW_DOMAIN"], message: "required when MAILCOW_API_URL is set" });
+    }
+    if (env.NODE_ENV !== "production") return;
+    const need = (key: "MAILCOW_API_URL" | "MAILCOW_API_KEY" | "MAILCOW_DOMAIN" | "APP_ORIGIN", why: string) => {
+      if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: `required in production: ${why}` });
+    };
+    need("MAILCOW_API_URL", "the Mailcow API, e.g. https://mail.example.com/api/v1 (demo mode is for development only)");
+    need("MAILCOW_API_KEY", "a read-write API key from Mailcow (System → Configuration → Access → API)");
+    need("MAILCOW_DOMAIN", "the mail domain users get addresses in, e.g. example.com");
+    need("APP_ORIGIN", "the public address of this app, e.g. https://platform.example.com");
+    // Runs even when other variables are invalid (it only checks presence), so every problem is listed at once.
+  }, { when: () => true });
+
+export type RawEnv = z.input<typeof EnvSchema>;
+export type ParsedEnv = z.output<typeof EnvSchema>;
+
+export interface AppConfig extends ParsedEnv {
+  DATABASE_PATH: string;
+  /** No Mailcow configured: the built-in emulator stands in and the UI says so. */
+  demo: boolean;
+}
+
+let dotenvLoaded = false;
+
+/** The process environment, after loading `.env` from the working directory when there is one. */
+export function readEnvSource(): Record<string, string | undefined> {
+  if (!dotenvLoaded) {
+    dotenvLoaded = true;
+    // NOTE: process.loadEnvFile never overrides variables already set in the environment.
+    if (existsSync(".env")) process.loadEnvFile(".env");
+  }
+  return { ...process.env };
+}
+
+export type EnvResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
+
+/** Validates a variable source; every problem is reported, not just the first. */
+export function parseEnv(source: Record<string, string | undefined>): EnvResult {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const key = issue.path.join(".") || "environment";
+      const value = source[key];
+      const shown = value === undefined || /KEY|SECRET|PASSWORD/.test(key) ? "" : ` (got "${value}")`;
+      return `${key}: ${issue.message}${shown}`;
+    });
+    return { ok: false, problems };
+  }
+  const env = result.data;
+  return {
+    ok: true,
+    config: {
+      ...env,
+      DATABASE_PATH: env.DATABASE_PATH ?? path.join(env.DATA_DIR, "platform.db"),
+      demo: !env.MAILCOW_API_URL,
+    },
+  };
+}
+
+/** Reads and validates the environment, or prints every problem and exits. */
+export function loadConfig(): AppConfig {
+  const result = parseEnv(readEnvSource());
+  if (!result.ok) {
+    process.stderr.write(
+      `Platform Mail cannot start: the configuration has ${result.problems.length} problem(s).\n` +
+        result.problems.map((p) => `  - ${p}`).join("\n") +
+        "\nSee .env.example for every variable and its meaning.\n",
+    );
+    process.exit(1);
+  }
+  return result.config;
+}

@@ -1,0 +1,18 @@
+// Everything a request handler may use, built once per server process (or per test).
+import type { Logger } from "pino";
+import type { Accounts } from "./auth/accounts";
+import type { Limits } from "./auth/rate-limit";
+import type { SessionStore } from "./auth/lucia";
+import type { Db } from "./db/open-database";
+import type { AppConfig } from "./env";
+
+export interface Services {
+  config: AppConfig;
+  db: Db;
+  accounts: Accounts;
+  sessions: SessionStore;
+  limits: Limits;
+  logger: Logger;
+  /** The domain platform addresses live in (MAILCOW_DOMAIN; example.test in demo mode). */
+  mailDomain: string;
+}

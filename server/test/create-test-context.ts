@@ -1,0 +1,44 @@
+// Fresh services over an in-memory database for procedure and HTTP tests.
+import { pino } from "pino";
+import { createServices } from "../create-services";
+import { createInnerContext, type InnerContext } from "../context";
+import { parseEnv, type AppConfig, type RawEnv } from "../env";
+import { createCallerFactory } from "../trpc";
+import { appRouter } from "../routers/_app";
+import type { CookieSpec } from "../auth/lucia";
+import type { Services } from "../services";
+
+export function testConfig(overrides: Partial<Record<keyof RawEnv, string>> = {}): AppConfig {
+  const result = parseEnv({ NODE_ENV: "test", DATABASE_PATH: ":memory:", LOG_LEVEL: "silent", ...overrides });
+  if (!result.ok) throw new Error(`bad test config: ${result.problems.join("; ")}`);
+  return result.config;
+}
+
+export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}): Services {
+  return createServices(testConfig(overrides), pino({ level: "silent" }));
+}
+
+const createCaller = createCallerFactory(appRouter);
+
+/** A caller that behaves like one browser: it keeps the session cookie the procedures set. */
+export function createTestClient(services: Services = createTestServices(), ip = "127.0.0.1") {
+  const jar = new Map<string, CookieSpec>();
+  let ctx: InnerContext = createInnerContext(services, { ip });
+  const cookies = { set: (cookie: CookieSpec) => void jar.set(cookie.name, cookie) };
+  async function refresh() {
+    const sessionId = jar.get(services.sessions.cookieName)?.value;
+    const validated = sessionId ? await services.sessions.validate(sessionId) : null;
+    ctx = createInnerContext(services, { ip, cookies, user: validated?.user ?? null, session: validated?.session ?? null });
+  }
+  return {
+    services,
+    cookies: jar,
+    /** A caller for the current cookie state (call again after sign-in or sign-out). */
+    async caller() {
+      await refresh();
+      return createCaller(ctx);
+    },
+  };
+}
+
+export const STRONG_PASSWORD = "correct-horse-battery-staple";

@@ -1,0 +1,61 @@
+// The only initTRPC call. Routers take their base procedures from here.
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { DEFAULT_LOCALE, isValidationCode, validationMessage } from "../shared/i18n/validation";
+import { RateLimitedError } from "./auth/rate-limit";
+import type { Context } from "./context";
+
+/** A refusal that belongs to one form field (e.g. "username taken"), reported like a zod error. */
+export class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly code: string,
+  ) {
+    super(code);
+  }
+}
+
+export function fieldError(code: TRPCError["code"], field: string, messageCode: string): TRPCError {
+  return new TRPCError({ code, message: messageCode, cause: new FieldError(field, messageCode) });
+}
+
+export type FieldErrors = Record<string, string[]>;
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const locale = ctx?.locale ?? DEFAULT_LOCALE;
+    let fieldErrors: FieldErrors | null = null;
+    if (error.cause instanceof z.core.$ZodError) {
+      const flat = z.flattenError(error.cause) as { fieldErrors: Record<string, string[] | undefined>; formErrors: string[] };
+      fieldErrors = {};
+      for (const [field, codes] of Object.entries(flat.fieldErrors)) {
+        if (codes?.length) fieldErrors[field] = codes.map((code) => validationMessage(code, locale));
+      }
+      if (flat.formErrors.length) fieldErrors._form = flat.formErrors.map((code) => validationMessage(code, locale));
+    } else if (error.cause instanceof FieldError) {
+      fieldErrors = { [error.cause.field]: [validationMessage(error.cause.code, locale)] };
+    }
+    const retryAfterSeconds = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null;
+    let message = shape.message;
+    if (fieldErrors) message = Object.values(fieldErrors)[0]?.[0] ?? validationMessage("field.invalid", locale);
+    else if (isValidationCode(message)) message = validationMessage(message, locale, { seconds: retryAfterSeconds ?? 0 });
+    else if (error.code === "INTERNAL_SERVER_ERROR") message = validationMessage("server.internal", locale);
+    // NOTE: stack traces stay in the server log; they never reach a client.
+    const { stack: _stack, ...data } = shape.data;
+    return { ...shape, message, data: { ...data, fieldErrors, retryAfterSeconds } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const protectedProcedure = t.procedure.use(function requireUser({ ctx, next }) {
+  if (!ctx.user || !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
+  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+/** Turns a rate-limit refusal into TOO_MANY_REQUESTS with the wait in seconds. */
+export function tooManyRequests(error: RateLimitedError): TRPCError {
+  return new TRPCError({ code: "TOO_MANY_REQUESTS", message: "rateLimit.tooMany", cause: error });
+}

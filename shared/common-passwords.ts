@@ -1,0 +1,25 @@
+// The most common passwords of at least 10 characters (shorter ones fail the length rule anyway),
+// compiled from public breach-frequency lists, plus Russian-keyboard and "<word><year>" patterns.
+// Compared case-insensitively. Kept small on purpose: it ships in the client bundle.
+export const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+  "1234567890", "0987654321", "1111111111", "0000000000", "1234512345", "1122334455", "1212121212", "1q2w3e4r5t",
+  "1qaz2wsx3edc", "qwertyuiop", "qwerty1234", "qwerty12345", "qwerty123456", "qwertyuiop123", "asdfghjkl1", "asdfghjkl;",
+  "zxcvbnm123", "password12", "password123", "password1234", "password12345", "passw0rd123", "p@ssw0rd12", "p@ssword123",
+  "password!1", "passwordpassword", "iloveyou12", "iloveyou123", "iloveyou1234", "abcdefghij", "abcdefghijk", "abc1234567",
+  "abcd123456", "abcdef1234", "a1b2c3d4e5", "aa12345678", "12345678910", "123456789a", "123456789q", "a123456789",
+  "q123456789", "1234567890q", "1234qwer1234", "123qweasdzxc", "123456qwerty", "qwerty123!", "football123", "baseball123",
+  "basketball1", "basketball", "superman123", "princess123", "sunshine123", "starwars123", "welcome123", "welcome1234",
+  "letmein123", "trustno1234", "monkey1234", "dragon1234", "master1234", "shadow1234", "michael123", "jennifer123",
+  "computer12", "computer123", "whatever12", "internet123", "administrator", "admin12345", "admin123456", "adminadmin",
+  "rootroot12", "changeme123", "changeme12", "secret1234", "qazwsxedcrfv", "qazwsxedc1", "1q2w3e4r5t6y", "1q2w3e4r5t6y7u",
+  "1q2w3e4r5t6y7u8i", "1q2w3e4r5t6y7u8i9o0p", "zaq1zaq1zaq1", "q1w2e3r4t5", "q1w2e3r4t5y6", "1a2b3c4d5e", "9876543210", "5555555555",
+  "7777777777", "8888888888", "9999999999", "2222222222", "3333333333", "4444444444", "6666666666", "1234554321",
+  "1234567891", "12341234123", "123123123123", "1231231231", "qwertyqwerty", "asdasdasdasd", "asdfasdfasdf", "0123456789",
+  "11223344556", "1472583690", "3692581470", "7894561230", "1357924680", "2468013579", "ilovemyfamily", "йцукенгшщз",
+  "йцукенгшщзхъ", "пароль12345", "пароль123456", "qwerty123qwerty", "spiderman123", "pokemon1234", "michelle123", "jessica123",
+  "charlie1234", "harley1234", "hunter1234", "ranger1234", "thomas1234", "jordan2323", "liverpool123", "chelsea1234",
+  "arsenal123", "samsung123", "samsung1234", "lovelove12", "loveyou123", "iloveu1234", "babygirl12", "mylove1234",
+  "freedom123", "friends123", "summer2024", "summer2025", "summer2026", "winter2024", "winter2025", "winter2026",
+  "spring2025", "spring2026", "autumn2025", "password2024", "password2025", "password2026", "qwerty2024", "qwerty2025",
+  "qwerty2026", "welcome2025", "welcome2026", "company123", "company2025", "platform123",
+]);

@@ -1,0 +1,90 @@
+// Validation messages, shared by the forms (client) and the API (server's error formatter).
+// Schemas carry a stable code (e.g. "password.tooShort") as their zod message; each side turns
+// it into words in the reader's language, so an API caller and the form show the same sentence.
+export const LOCALES = ["ru", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "ru";
+
+export const VALIDATION_MESSAGES = {
+  "username.required": { ru: "Введите имя пользователя", en: "Enter a username" },
+  "username.tooShort": { ru: "Не короче 2 символов", en: "At least 2 characters" },
+  "username.tooLong": { ru: "Не длиннее 64 символов", en: "At most 64 characters" },
+  "username.chars": {
+    ru: "Только латинские буквы, цифры и знаки . - _",
+    en: "Only Latin letters, digits and . - _",
+  },
+  "username.dots": {
+    ru: "Точка не может стоять в начале, в конце или дважды подряд",
+    en: "A dot cannot come first, last or twice in a row",
+  },
+  "username.reserved": {
+    ru: "Это служебное имя, выберите другое",
+    en: "This name is reserved, choose another",
+  },
+  "displayName.tooLong": { ru: "Не длиннее 100 символов", en: "At most 100 characters" },
+  "displayName.chars": { ru: "Имя не может содержать < или >", en: "The name cannot contain < or >" },
+  "login.required": { ru: "Введите имя пользователя или адрес", en: "Enter your username or address" },
+  "password.required": { ru: "Введите пароль", en: "Enter a password" },
+  "password.tooShort": { ru: "Не короче 10 символов", en: "At least 10 characters" },
+  "password.tooLong": {
+    ru: "Не длиннее 72 байт (кириллица занимает 2 байта на символ)",
+    en: "At most 72 bytes (non-Latin letters take 2 or more bytes each)",
+  },
+  "password.containsUsername": {
+    ru: "Пароль не должен содержать имя пользователя",
+    en: "The password must not contain the username",
+  },
+  "password.common": {
+    ru: "Это один из самых распространённых паролей — выберите другой",
+    en: "This is one of the most common passwords — choose another",
+  },
+  "password.control": {
+    ru: "Пароль не может содержать управляющие символы",
+    en: "The password cannot contain control characters",
+  },
+  "password.mismatch": { ru: "Пароли не совпадают", en: "The passwords do not match" },
+  "password.sameAsCurrent": {
+    ru: "Новый пароль совпадает с текущим",
+    en: "The new password is the same as the current one",
+  },
+  "field.invalid": { ru: "Неверное значение", en: "Invalid value" },
+  "username.taken": { ru: "Это имя уже занято", en: "This username is already taken" },
+  "auth.invalidCredentials": { ru: "Неверное имя пользователя или пароль", en: "Incorrect username or password" },
+  "auth.wrongPassword": { ru: "Неверный пароль", en: "Incorrect password" },
+  "auth.required": { ru: "Войдите, чтобы продолжить", en: "Sign in to continue" },
+  "auth.foreignOrigin": {
+    ru: "Запрос пришёл с чужого сайта и отклонён",
+    en: "The request came from another site and was refused",
+  },
+  "rateLimit.tooMany": {
+    ru: "Слишком много попыток. Попробуйте снова через {seconds} с",
+    en: "Too many attempts. Try again in {seconds} s",
+  },
+  "server.internal": {
+    ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",
+    en: "Something went wrong on the server. Please try again",
+  },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type ValidationCode = keyof typeof VALIDATION_MESSAGES;
+
+export function isValidationCode(value: string): value is ValidationCode {
+  return Object.hasOwn(VALIDATION_MESSAGES, value);
+}
+
+/** Fills `{name}` placeholders. */
+export function interpolate(text: string, params?: Record<string, string | number>): string {
+  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
+}
+
+/** Words for a validation code; zod's own messages (wrong type etc.) map to a generic text. */
+export function validationMessage(code: string, locale: Locale, params?: Record<string, string | number>): string {
+  const text = isValidationCode(code) ? VALIDATION_MESSAGES[code][locale] : VALIDATION_MESSAGES["field.invalid"][locale];
+  return interpolate(text, params);
+}
+
+export function parseLocale(value: string | null | undefined): Locale | null {
+  if (!value) return null;
+  const lower = value.toLowerCase();
+  return (LOCALES as readonly string[]).includes(lower) ? (lower as Locale) : null;
+}

@@ -1,0 +1,6 @@
+// The public entry point of the shared package: schemas, limits and messages used by both sides.
+// shared/ imports nothing but zod.
+export * from "./constants";
+export * from "./password-policy";
+export * from "./i18n/validation";
+export * from "./schemas/auth";

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { DISPLAY_NAME_MAX, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from "../constants";
+import { checkPassword } from "../password-policy";
+
+// Messages are validation codes (shared/i18n/validation.ts), turned into words by whoever shows them.
+
+/** The future mailbox local part: lowercase letters, digits, . - _ ; no leading/trailing/double dots. */
+export const UsernameSchema = z
+  .string({ error: "username.required" })
+  .trim()
+  .toLowerCase()
+  .min(1, "username.required")
+  .min(USERNAME_MIN, "username.tooShort")
+  .max(USERNAME_MAX, "username.tooLong")
+  .regex(/^[a-z0-9._-]+$/, "username.chars")
+  .refine((name) => !name.startsWith(".") && !name.endsWith(".") && !name.includes(".."), "username.dots")
+  .refine((name) => !RESERVED_USERNAMES.has(name), "username.reserved");
+
+/** A password on its own (no username to compare with); the length is checked in characters and bytes. */
+export const PasswordSchema = z
+  .string({ error: "password.required" })
+  .min(1, "password.required")
+  .max(1024, "password.tooLong")
+  // oxlint-disable-next-line no-control-regex -- refusing control characters is the point
+  .refine((pw) => !/[\u0000-\u001f\u007f]/.test(pw), "password.control")
+  .superRefine((pw, ctx) => {
+    for (const rule of checkPassword(pw)) {
+      if (!rule.ok) ctx.addIssue({ code: "custom", message: rule.code });
+    }
+  });
+
+/** Adds "must not contain the username" to an object schema that has `username` and a password field. */
+function passwordNotUsername(field: string, username: string, password: string, ctx: z.RefinementCtx) {
+  const rule = checkPassword(password, username).find((r) => r.rule === "notUsername");
+  if (rule && !rule.ok) ctx.addIssue({ code: "custom", message: rule.code, path: [field] });
+}
+
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .max(DISPLAY_NAME_MAX, "displayName.tooLong")
+  .refine((name) => !/[<>]/.test(name), "displayName.chars");
+
+export const RegisterSchema = z
+  .object({
+    username: UsernameSchema,
+    password: PasswordSchema,
+    displayName: DisplayNameSchema.optional(),
+  })
+  .superRefine((value, ctx) => passwordNotUsername("password", value.username, value.password, ctx));
+export type RegisterInput = z.infer<typeof RegisterSchema>;
+
+export const LoginSchema = z.object({
+  /** The username or the full platform address. */
+  login: z.string({ error: "login.required" }).trim().toLowerCase().min(1, "login.required").max(320, "login.required"),
+  password: z.string({ error: "password.required" }).min(1, "password.required").max(1024, "password.tooLong"),
+});
+export type LoginInput = z.infer<typeof LoginSchema>;
+
+export const ChangePasswordSchema = z
+  .object({
+    currentPassword: z.string({ error: "password.required" }).min(1, "password.required").max(1024),
+    newPassword: PasswordSchema,
+  })
+  .refine((v) => v.currentPassword !== v.newPassword, { message: "password.sameAsCurrent", path: ["newPassword"] });
+export type ChangePasswordInput = z.infer<typeof ChangePasswordSchema>;
+
+export const DeleteAccountSchema = z.object({
+  password: z.string({ error: "password.required" }).min(1, "password.required").max(1024),
+});
+
+/** What the API says about the signed-in user: never a hash, never a secret. */
+export const PublicUserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string().nullable(),
+  email: z.string(),
+  createdAt: z.string(),
+});
+export type PublicUser = z.infer<typeof PublicUserSchema>;
