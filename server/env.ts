@@ -56,6 +56,23 @@ export const EnvSchema = z
     MAILBOX_TLS_ENFORCE_IN: bool.default(true),
     MAILBOX_TLS_ENFORCE_OUT: bool.default(true),
 
+    /** 32 random bytes, base64 or hex: seals sign-up passwords while a mailbox waits to be created. */
+    MAILBOX_SECRET_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((v) => decodeSecretKey(v) !== null, "expected 32 random bytes as base64 or 64 hex characters (openssl rand -base64 32)")
+        .optional(),
+    ),
+    PROVISIONING_CONCURRENCY: positiveInt.default(4),
+    PROVISIONING_SIGNUP_DEADLINE_MS: positiveInt.default(4000),
+    PROVISIONING_RETRY_BASE_SECONDS: positiveInt.default(5),
+    PROVISIONING_RETRY_MAX_SECONDS: positiveInt.default(1800),
+    PROVISIONING_RETRY_WINDOW_HOURS: positiveInt.default(24),
+    PROVISIONING_POLL_MS: positiveInt.default(1000),
+    ACCOUNT_DELETION_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).default(7 * 24),
+    MAILBOX_INFO_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(5),
+    MAILCOW_POLICY_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(300),
+
     LOGIN_RATE_LIMIT_POINTS: positiveInt.default(10),
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
   })
@@ -72,8 +89,18 @@ export const EnvSchema = z
     need("MAILCOW_API_KEY", "a read-write API key from Mailcow (System → Configuration → Access → API)");
     need("MAILCOW_DOMAIN", "the mail domain users get addresses in, e.g. example.com");
     need("APP_ORIGIN", "the public address of this app, e.g. https://platform.example.com");
+    if (!env.MAILBOX_SECRET_KEY) {
+      ctx.addIssue({ code: "custom", path: ["MAILBOX_SECRET_KEY"], message: "required in production: 32 random bytes, e.g. from `openssl rand -base64 32`" });
+    }
     // Runs even when other variables are invalid (it only checks presence), so every problem is listed at once.
   }, { when: () => true });
+
+/** A 32-byte key from base64 (standard or url-safe) or hex; null when it is not exactly 32 bytes. */
+export function decodeSecretKey(value: string): Buffer | null {
+  const text = value.trim();
+  const bytes = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
+  return bytes.length === 32 ? bytes : null;
+}
 
 export type RawEnv = z.input<typeof EnvSchema>;
 export type ParsedEnv = z.output<typeof EnvSchema>;

@@ -1,14 +1,36 @@
-// Starts the server: validated configuration, services, HTTP, graceful shutdown.
+// Starts the server: validated configuration, Mailcow (or the demo emulator), services, worker, HTTP,
+// graceful shutdown.
 import path from "node:path";
-import { loadConfig } from "./env";
+import type { Logger } from "pino";
+import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
+import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
-import { createServices } from "./create-services";
+
+/** Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. */
+async function startDemoMailcow(config: AppConfig, logger: Logger) {
+  const { startMailcowEmulator } = await import("./mailcow-emulator/index");
+  const emulator = await startMailcowEmulator({
+    host: "127.0.0.1",
+    port: 0,
+    databasePath: path.join(config.DATA_DIR, "mailcow-emulator.db"),
+    domain: config.MAILCOW_DOMAIN ?? DEMO_DOMAIN,
+  });
+  logger.warn(
+    { url: emulator.url, domain: emulator.domain },
+    "DEMO MODE: MAILCOW_API_URL is not set, so mailboxes are simulated by the built-in Mailcow emulator",
+  );
+  return emulator;
+}
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const services = createServices(config, logger);
+  const emulator = config.demo ? await startDemoMailcow(config, logger) : null;
+  const mailcow: MailcowConnection = emulator
+    ? { baseUrl: emulator.url, apiKey: emulator.apiKey }
+    : { baseUrl: config.MAILCOW_API_URL!, apiKey: config.MAILCOW_API_KEY! };
+  const services = createServices(config, logger, { mailcow });
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
   let closing = false;
@@ -18,7 +40,9 @@ export async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    await services.provisioner.stop();
     services.db.close();
+    await emulator?.close();
     clearTimeout(timer);
     process.exit(0);
   };
@@ -26,13 +50,14 @@ export async function main(): Promise<void> {
   process.once("SIGINT", () => void shutdown("SIGINT"));
 
   await app.listen({ host: config.HOST, port: config.PORT });
+  services.provisioner.start();
   logger.info(
-    { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH },
-    config.demo ? "Platform Mail is running in DEMO mode" : "Platform Mail is running",
+    { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
+    config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("server/index.ts")) {
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])) && process.argv[1].endsWith("index.ts")) {
   main().catch((error: unknown) => {
     process.stderr.write(`Platform Mail failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

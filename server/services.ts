@@ -5,6 +5,11 @@ import type { Limits } from "./auth/rate-limit";
 import type { SessionStore } from "./auth/lucia";
 import type { Db } from "./db/open-database";
 import type { AppConfig } from "./env";
+import type { MailEndpoints } from "./mailbox/client-settings";
+import type { LiveCache } from "./mailbox/live-cache";
+import type { PolicyCache } from "./mailbox/password-policy";
+import type { MailcowClient } from "./mailcow";
+import type { Provisioner } from "./provisioning/provisioner";
 
 export interface Services {
   config: AppConfig;
@@ -15,4 +20,10 @@ export interface Services {
   logger: Logger;
   /** The domain platform addresses live in (MAILCOW_DOMAIN; example.test in demo mode). */
   mailDomain: string;
+  mailcow: MailcowClient;
+  provisioner: Provisioner;
+  passwordPolicy: PolicyCache;
+  liveMailboxes: LiveCache;
+  endpoints: MailEndpoints;
+  now: () => number;
 }

@@ -10,13 +10,19 @@ export class FieldError extends Error {
   constructor(
     readonly field: string,
     readonly code: string,
+    readonly params?: Record<string, string | number>,
   ) {
     super(code);
   }
 }
 
-export function fieldError(code: TRPCError["code"], field: string, messageCode: string): TRPCError {
-  return new TRPCError({ code, message: messageCode, cause: new FieldError(field, messageCode) });
+export function fieldError(
+  code: TRPCError["code"],
+  field: string,
+  messageCode: string,
+  params?: Record<string, string | number>,
+): TRPCError {
+  return new TRPCError({ code, message: messageCode, cause: new FieldError(field, messageCode, params) });
 }
 
 export type FieldErrors = Record<string, string[]>;
@@ -33,7 +39,7 @@ const t = initTRPC.context<Context>().create({
       }
       if (flat.formErrors.length) fieldErrors._form = flat.formErrors.map((code) => validationMessage(code, locale));
     } else if (error.cause instanceof FieldError) {
-      fieldErrors = { [error.cause.field]: [validationMessage(error.cause.code, locale)] };
+      fieldErrors = { [error.cause.field]: [validationMessage(error.cause.code, locale, error.cause.params)] };
     }
     const retryAfterSeconds = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null;
     let message = shape.message;

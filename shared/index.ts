@@ -4,3 +4,5 @@ export * from "./constants";
 export * from "./password-policy";
 export * from "./i18n/validation";
 export * from "./schemas/auth";
+export * from "./i18n/mailbox";
+export * from "./schemas/mailbox";

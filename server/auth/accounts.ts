@@ -8,6 +8,8 @@ export interface AccountRow {
   display_name: string | null;
   password_hash: string;
   created_at: number;
+  /** Set when the account is being deleted; the name stays taken until its mailbox is gone. */
+  deleted_at: number | null;
 }
 
 export class UsernameTakenError extends Error {
@@ -24,6 +26,7 @@ export function createAccounts(db: Db) {
   );
   const setHash = db.prepare("UPDATE user SET password_hash = ? WHERE id = ?");
   const remove = db.prepare("DELETE FROM user WHERE id = ?");
+  const markDeleted = db.prepare("UPDATE user SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
   return {
     findByUsername: (username: string) => byUsername.get(username) ?? null,
     findById: (id: string) => byId.get(id) ?? null,
@@ -35,6 +38,7 @@ export function createAccounts(db: Db) {
         display_name: input.displayName,
         password_hash: input.passwordHash,
         created_at: Date.now(),
+        deleted_at: null,
       };
       try {
         insert.run(row.id, row.username, row.display_name, row.password_hash, row.created_at);
@@ -46,6 +50,7 @@ export function createAccounts(db: Db) {
     },
     setPasswordHash: (id: string, hash: string) => void setHash.run(hash, id),
     remove: (id: string) => void remove.run(id),
+    markDeleted: (id: string, at: number) => markDeleted.run(at, id).changes === 1,
   };
 }
 export type Accounts = ReturnType<typeof createAccounts>;

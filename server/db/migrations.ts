@@ -27,4 +27,32 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX session_user_id ON session(user_id);
     `,
   },
+  {
+    version: 2,
+    name: "mailboxes and their provisioning jobs",
+    sql: `
+      -- A soft-deleted account keeps its username (and so its address) until its mailbox is gone.
+      ALTER TABLE user ADD COLUMN deleted_at INTEGER;
+      CREATE TABLE mailbox (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        address TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN
+          ('provisioning', 'active', 'pending', 'failed', 'needs_password', 'conflict', 'disabled', 'deleting')),
+        reason TEXT,
+        -- AES-256-GCM sealed password, kept only until Mailcow has the mailbox (see provisioning/seal.ts).
+        sealed_password TEXT,
+        password_sealed_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        delete_after INTEGER,
+        deactivated INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        provisioned_at INTEGER
+      ) STRICT;
+      CREATE INDEX mailbox_due ON mailbox(next_attempt_at) WHERE state IN ('provisioning', 'pending', 'deleting');
+    `,
+  },
 ];

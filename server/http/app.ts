@@ -61,10 +61,22 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
+  // Readiness depends on the database only: with Mailcow down the app still signs people up (their mailboxes
+  // wait as pending), so taking it out of rotation would only make things worse. Mailcow is reported, not gated.
+  let mailcowCheck: { at: number; ok: Promise<boolean> } | null = null;
+  const mailcowReachable = () => {
+    if (!mailcowCheck || services.now() - mailcowCheck.at > 10_000) {
+      const ok = services.mailcow.getVersion().then(() => true, () => false);
+      mailcowCheck = { at: services.now(), ok: Promise.race([ok, new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]) };
+    }
+    return mailcowCheck.ok;
+  };
   app.get("/readyz", async (_req, reply) => {
     const database = databaseAnswers(services.db);
-    const ready = database;
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks: { database } });
+    const mailcow = await mailcowReachable();
+    return reply
+      .code(database ? 200 : 503)
+      .send({ status: database ? "ready" : "not ready", checks: { database, mailcow }, demo: services.config.demo });
   });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;

@@ -1,6 +1,9 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { MailboxReasonSchema, MailboxStateSchema } from "../../shared/schemas/mailbox";
 import {
   ChangePasswordSchema,
+  DeleteAccountSchema,
   LoginSchema,
   PublicUserSchema,
   RegisterSchema,
@@ -10,7 +13,9 @@ import { checkPassword } from "../../shared/password-policy";
 import { UsernameTakenError, type AccountRow } from "../auth/accounts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { RateLimitedError } from "../auth/rate-limit";
-import type { Context } from "../context";
+import { assertMailboxPassword } from "../mailbox/password-checks";
+import { isMailcowError } from "../mailcow";
+import type { Services } from "../services";
 import { fieldError, protectedProcedure, publicProcedure, router, tooManyRequests } from "../trpc";
 
 function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
@@ -39,18 +44,59 @@ function usernameFromLogin(login: string, mailDomain: string): string | null {
   return login.slice(at + 1) === mailDomain ? login.slice(0, at) : null;
 }
 
-function ensureNotUsername(ctx: Context, field: string, password: string, username: string) {
+function ensureNotUsername(field: string, password: string, username: string) {
   const rule = checkPassword(password, username).find((r) => r.rule === "notUsername");
   if (rule && !rule.ok) throw fieldError("BAD_REQUEST", field, rule.code);
 }
 
+/** Resolves with `fallback` if `work` has not settled within `ms` (the work itself goes on). */
+async function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timeout: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<T>((resolve) => (timeout = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timeout);
+  }
+}
+
+/**
+ * True when the address already exists in Mailcow as a mailbox or an alias (this platform creates mailboxes only
+ * for new accounts, so any existing one is somebody else's). Unknown (Mailcow down or slow) counts as free: the
+ * provisioning worker looks again before every add and reports a conflict instead of taking the mailbox over.
+ */
+async function takenInMailcow(services: Services, address: string, deadlineMs: number): Promise<boolean> {
+  const check = Promise.all([services.mailcow.getMailbox(address), services.mailcow.getAlias(address)]).then(
+    ([mailbox, alias]) => mailbox !== null || alias !== null,
+    (error: unknown) => {
+      services.logger.warn({ kind: isMailcowError(error) ? error.kind : "unknown" }, "sign-up: could not check the address in Mailcow");
+      return false;
+    },
+  );
+  return within(check, deadlineMs, false);
+}
+
+const RegisterResultSchema = PublicUserSchema.extend({
+  mailbox: z.object({ state: MailboxStateSchema, reason: MailboxReasonSchema.nullable() }),
+});
+
 export const authRouter = router({
   register: publicProcedure
     .input(RegisterSchema)
-    .output(PublicUserSchema)
+    .output(RegisterResultSchema)
     .mutation(async ({ ctx, input }) => {
       await limited(() => ctx.limits.register(ctx.ip));
       if (ctx.accounts.findByUsername(input.username)) throw fieldError("CONFLICT", "username", "username.taken");
+      // One deadline covers the checks against Mailcow and the first attempt: sign-up answers in about that time.
+      const deadline = ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS;
+      const startedAt = ctx.now();
+      const address = `${input.username}@${ctx.mailDomain}`;
+      // NOTE: refusing existing Mailcow addresses stops a newcomer from taking over, say, the director's
+      // mailbox by signing up with its name and then "changing its password".
+      const [taken] = await Promise.all([
+        takenInMailcow(ctx, address, deadline / 2),
+        assertMailboxPassword(ctx, "password", input.password, input.username, deadline / 2),
+      ]);
+      if (taken) throw fieldError("CONFLICT", "username", "username.takenInMail");
       const passwordHash = await hashPassword(input.password);
       const signUp = ctx.db.transaction(() => {
           const account = ctx.accounts.insert({
@@ -59,8 +105,9 @@ export const authRouter = router({
             passwordHash,
           });
           const { cookie } = ctx.sessions.createSync(account.id);
-          // SEAM (issue 4): the mailbox record is created here, in the same transaction, and the
-          // mailbox is provisioned in Mailcow right after commit.
+          // The mailbox job is part of the account: both exist, or neither. The worker leaves it alone
+          // until the sign-up attempt below has had its chance.
+          ctx.provisioner.enqueueSignup(account.id, address, input.password, startedAt + deadline);
           return { account, cookie };
       });
       let result: ReturnType<typeof signUp>;
@@ -72,7 +119,12 @@ export const authRouter = router({
       }
       ctx.cookies.set(result.cookie);
       ctx.logger.info({ userId: result.account.id, username: result.account.username }, "account registered");
-      return toPublicUser(result.account, ctx.mailDomain);
+      // Try to create the mailbox right away; whatever happens, the account stands and the row says why.
+      const mailbox = await ctx.provisioner.runNow(result.account.id, Math.max(0, deadline - (ctx.now() - startedAt)));
+      return {
+        ...toPublicUser(result.account, ctx.mailDomain),
+        mailbox: { state: mailbox?.state ?? "provisioning", reason: mailbox?.reason ?? null },
+      };
     }),
 
   login: publicProcedure
@@ -81,7 +133,8 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => {
       await limited(() => ctx.limits.loginAllowed(ctx.ip, input.login));
       const username = usernameFromLogin(input.login, ctx.mailDomain);
-      const account = username ? ctx.accounts.findByUsername(username) : null;
+      const found = username ? ctx.accounts.findByUsername(username) : null;
+      const account = found && found.deleted_at === null ? found : null;
       // The same work and the same answer for an unknown user and a wrong password.
       const ok = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
       if (!account || !ok) {
@@ -105,7 +158,7 @@ export const authRouter = router({
   me: publicProcedure.output(PublicUserSchema.nullable()).query(({ ctx }) => {
     if (!ctx.user) return null;
     const account = ctx.accounts.findById(ctx.user.id);
-    return account ? toPublicUser(account, ctx.mailDomain) : null;
+    return account && account.deleted_at === null ? toPublicUser(account, ctx.mailDomain) : null;
   }),
 
   changePassword: protectedProcedure.input(ChangePasswordSchema).mutation(async ({ ctx, input }) => {
@@ -116,12 +169,34 @@ export const authRouter = router({
       await limited(() => ctx.limits.loginFailed(ctx.ip, account.username));
       throw fieldError("BAD_REQUEST", "currentPassword", "auth.wrongPassword");
     }
-    ensureNotUsername(ctx, "newPassword", input.newPassword, account.username);
+    ensureNotUsername("newPassword", input.newPassword, account.username);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
     const { cookie } = await ctx.sessions.create(account.id);
     ctx.cookies.set(cookie);
+    return { ok: true as const };
+  }),
+
+  /** Signs out everywhere, disables the mailbox at once and deletes it after the grace period. */
+  deleteAccount: protectedProcedure.input(DeleteAccountSchema).mutation(async ({ ctx, input }) => {
+    const account = ctx.accounts.findById(ctx.user.id);
+    if (!account || account.deleted_at !== null) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
+    await limited(() => ctx.limits.loginAllowed(ctx.ip, account.username));
+    if (!(await verifyPassword(account.password_hash, input.password))) {
+      await limited(() => ctx.limits.loginFailed(ctx.ip, account.username));
+      throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
+    }
+    ctx.db.transaction(() => {
+      ctx.accounts.markDeleted(account.id, ctx.now());
+      const address = ctx.provisioner.store.get(account.id)?.address ?? `${account.username}@${ctx.mailDomain}`;
+      ctx.provisioner.store.startDeletion(account.id, address, ctx.now(), ctx.now() + ctx.config.ACCOUNT_DELETION_GRACE_HOURS * 3_600_000);
+    })();
+    await ctx.sessions.invalidateUserSessions(account.id);
+    ctx.cookies.set(ctx.sessions.blankCookie());
+    ctx.logger.info({ userId: account.id }, "account deletion started");
+    // Disable the mailbox now (best effort within the sign-up deadline; the worker retries otherwise).
+    await ctx.provisioner.runNow(account.id, ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS);
     return { ok: true as const };
   }),
 });

@@ -1,6 +1,6 @@
 // Fresh services over an in-memory database for procedure and HTTP tests.
 import { pino } from "pino";
-import { createServices } from "../create-services";
+import { createServices, type MailcowConnection } from "../create-services";
 import { createInnerContext, type InnerContext } from "../context";
 import { parseEnv, type AppConfig, type RawEnv } from "../env";
 import { createCallerFactory } from "../trpc";
@@ -14,8 +14,20 @@ export function testConfig(overrides: Partial<Record<keyof RawEnv, string>> = {}
   return result.config;
 }
 
-export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}): Services {
-  return createServices(testConfig(overrides), pino({ level: "silent" }));
+export interface TestServiceOptions {
+  /** Where Mailcow is (usually `useMailcowEmulator().config`); default: a closed port, i.e. Mailcow down. */
+  mailcow?: MailcowConnection & { timeoutMs?: number };
+  now?: () => number;
+}
+
+export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}, options: TestServiceOptions = {}): Services {
+  const mailcow = options.mailcow ?? { baseUrl: "http://127.0.0.1:9/api/v1", apiKey: "TEST-KEY-NOT-USED" };
+  const config = testConfig({
+    MAILCOW_TIMEOUT_MS: String(options.mailcow?.timeoutMs ?? 2000),
+    PROVISIONING_SIGNUP_DEADLINE_MS: "3000",
+    ...overrides,
+  });
+  return createServices(config, pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}) });
 }
 
 const createCaller = createCallerFactory(appRouter);

@@ -42,12 +42,51 @@ export const VALIDATION_MESSAGES = {
     ru: "Пароль не может содержать управляющие символы",
     en: "The password cannot contain control characters",
   },
+  "password.schemePrefix": {
+    ru: "Пароль не может начинаться с {СХЕМЫ} в фигурных скобках",
+    en: "The password cannot start with a {SCHEME} in braces",
+  },
   "password.mismatch": { ru: "Пароли не совпадают", en: "The passwords do not match" },
   "password.sameAsCurrent": {
     ru: "Новый пароль совпадает с текущим",
     en: "The new password is the same as the current one",
   },
   "field.invalid": { ru: "Неверное значение", en: "Invalid value" },
+  "username.takenInMail": {
+    ru: "Этот адрес уже используется в почтовой системе — выберите другое имя",
+    en: "This address is already in use in the mail system — choose another username",
+  },
+  "password.mailLength": {
+    ru: "Почтовый сервер требует не меньше {min} символов",
+    en: "The mail server requires at least {min} characters",
+  },
+  "password.mailLetters": { ru: "Почтовый сервер требует хотя бы одну латинскую букву", en: "The mail server requires at least one Latin letter" },
+  "password.mailDigits": { ru: "Почтовый сервер требует хотя бы одну цифру", en: "The mail server requires at least one digit" },
+  "password.mailSpecial": {
+    ru: "Почтовый сервер требует хотя бы один знак, кроме букв и цифр",
+    en: "The mail server requires at least one character other than a letter or digit",
+  },
+  "password.mailLowerUpper": {
+    ru: "Почтовый сервер требует строчные и заглавные латинские буквы",
+    en: "The mail server requires both lower- and upper-case Latin letters",
+  },
+  "password.mailRejected": {
+    ru: "Почтовый сервер не принял этот пароль",
+    en: "The mail server did not accept this password",
+  },
+  "mailbox.notActive": {
+    ru: "Почтовый ящик ещё не создан",
+    en: "The mailbox has not been created yet",
+  },
+  "mailbox.alreadyActive": { ru: "Почтовый ящик уже создан", en: "The mailbox already exists" },
+  "mailbox.cannotCreate": {
+    ru: "Создать ящик сейчас нельзя: {reason}",
+    en: "The mailbox cannot be created now: {reason}",
+  },
+  "mailbox.mailcowUnavailable": {
+    ru: "Почтовый сервер сейчас недоступен. Попробуйте чуть позже",
+    en: "The mail server cannot be reached right now. Please try again shortly",
+  },
   "username.taken": { ru: "Это имя уже занято", en: "This username is already taken" },
   "auth.invalidCredentials": { ru: "Неверное имя пользователя или пароль", en: "Incorrect username or password" },
   "auth.wrongPassword": { ru: "Неверный пароль", en: "Incorrect password" },

@@ -23,6 +23,8 @@ export const PasswordSchema = z
   .max(1024, "password.tooLong")
   // oxlint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((pw) => !/[\u0000-\u001f\u007f]/.test(pw), "password.control")
+  // Mailcow stores a password that starts with a scheme such as {BLF-CRYPT} as a ready-made hash.
+  .refine((pw) => !/^\{[A-Za-z0-9._-]+\}/.test(pw), "password.schemePrefix")
   .superRefine((pw, ctx) => {
     for (const rule of checkPassword(pw)) {
       if (!rule.ok) ctx.addIssue({ code: "custom", message: rule.code });

@@ -1,0 +1,26 @@
+import { LOCALES } from "../../shared/i18n/validation";
+import { useI18n } from "../i18n";
+import { focusRing } from "./ui";
+
+/** RU | EN, visible everywhere; the pressed button is the current language. */
+export function LanguageSwitch({ className = "" }: { className?: string }) {
+  const { locale, setLocale, t } = useI18n();
+  return (
+    <div role="group" aria-label={t("lang.label")} className={`inline-flex rounded-lg bg-gray-100 p-0.5 ring-1 ring-gray-200 ${className}`}>
+      {LOCALES.map((code) => (
+        <button
+          key={code}
+          type="button"
+          lang={code}
+          aria-pressed={locale === code}
+          onClick={() => setLocale(code)}
+          className={`rounded-md px-2.5 py-1 text-xs font-semibold ${focusRing} ${
+            locale === code ? "bg-white text-pink-700 shadow-sm ring-1 ring-gray-200" : "text-gray-700 hover:text-gray-900"
+          }`}
+        >
+          {t(code === "ru" ? "lang.ru" : "lang.en")}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { describe, expect, test } from "vitest";
+import { createTranslator, DICTIONARIES, initialLocale, translate } from "./core";
+import { en } from "./en";
+import { ru } from "./ru";
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe("dictionaries", () => {
+  test("en has exactly the keys of ru", () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ru).sort());
+  });
+
+  test("every message has the same placeholders in both languages and no empty text", () => {
+    for (const key of Object.keys(ru) as (keyof typeof ru)[]) {
+      expect(placeholders(en[key]), key).toEqual(placeholders(ru[key]));
+      expect(ru[key].trim(), key).not.toBe("");
+      expect(en[key].trim(), key).not.toBe("");
+    }
+  });
+
+  test("both locales are registered", () => {
+    expect(Object.keys(DICTIONARIES).sort()).toEqual(["en", "ru"]);
+  });
+});
+
+describe("translate", () => {
+  test("fills placeholders", () => {
+    expect(translate("ru", "home.greeting", { name: "Ада" })).toBe("Здравствуйте, Ада!");
+    expect(translate("en", "register.rule.length", { min: 10 })).toBe("At least 10 characters");
+  });
+
+  test("messages without placeholders need no parameters", () => {
+    expect(translate("ru", "nav.mail")).toBe("ПОЧТА");
+    expect(translate("en", "mail.comingSoon")).toBe("The mailbox page is coming soon");
+  });
+
+  test("a placeholder the caller did not fill stays visible rather than becoming 'undefined'", () => {
+    const loose = translate as (locale: "ru", key: string, params?: Record<string, string>) => string;
+    expect(loose("ru", "home.greeting", {})).toBe("Здравствуйте, {name}!");
+  });
+});
+
+describe("translator", () => {
+  test("turns every kind of form message into words", () => {
+    const { message } = createTranslator("en");
+    expect(message({ key: "errors.network" })).toBe(en["errors.network"]);
+    expect(message({ validation: "password.mismatch" })).toBe("The passwords do not match");
+    expect(message({ validation: "something.unknown" })).toBe("Invalid value");
+    expect(message({ text: "from the server" })).toBe("from the server");
+  });
+
+  test("formats dates and numbers for the language", () => {
+    const date = "2026-11-27T12:00:00.000Z";
+    expect(createTranslator("ru").formatDate(date)).toContain("ноября 2026");
+    expect(createTranslator("en").formatDate(date)).toContain("November 2026");
+    expect(createTranslator("ru").formatNumber(1234.5)).toMatch(/^1\s234,5$/); // a no-break space
+    expect(createTranslator("en").formatNumber(1234.5)).toBe("1,234.5");
+  });
+});
+
+describe("initialLocale", () => {
+  test("Russian unless English was chosen before", () => {
+    expect(initialLocale(null)).toBe("ru");
+    expect(initialLocale("de")).toBe("ru");
+    expect(initialLocale("en")).toBe("en");
+    expect(initialLocale("EN")).toBe("en");
+  });
+});

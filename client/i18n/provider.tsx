@@ -1,0 +1,38 @@
+import { createContext, use, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { createTranslator, type Translator } from "./core";
+import { getLocale, setLocale, subscribeLocale } from "./store";
+import type { TranslateFn } from "./types";
+
+interface I18nValue extends Translator {
+  setLocale: typeof setLocale;
+}
+
+const I18nContext = createContext<I18nValue | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const locale = useSyncExternalStore(subscribeLocale, getLocale, getLocale);
+  const value = useMemo(() => ({ ...createTranslator(locale), setLocale }), [locale]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
+  return <I18nContext value={value}>{children}</I18nContext>;
+}
+
+export function useI18n(): I18nValue {
+  const value = use(I18nContext);
+  if (!value) throw new Error("useI18n() needs <I18nProvider> above it");
+  return value;
+}
+
+export function useT(): TranslateFn {
+  return useI18n().t;
+}
+
+/** Sets the tab title for the current screen: "Вход · Platform Mail". */
+export function useDocumentTitle(title: string | null): void {
+  const { t } = useI18n();
+  const name = t("app.name");
+  useEffect(() => {
+    document.title = title ? `${title} · ${name}` : name;
+  }, [title, name]);
+}

@@ -1,0 +1,5 @@
+import { ErrorCard } from "../components/route-error";
+
+export function Component() {
+  return <ErrorCard notFound fullPage />;
+}

@@ -1,0 +1,134 @@
+import { useRef, useState } from "react";
+import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
+import { RegisterSchema } from "../../shared/schemas/auth";
+import { AuthShell } from "../components/auth-shell";
+import { PasswordChecklist } from "../components/password-checklist";
+import { Field, FormAlert, linkClass, SubmitButton } from "../components/ui";
+import { useDocumentTitle, useI18n } from "../i18n";
+import { failedForm, formString, invalidForm, type FormResult } from "../lib/form-result";
+import { safeNextPath } from "../lib/next-path";
+import { rememberSignedIn } from "../lib/session";
+import { useFocusFirstInvalid } from "../lib/use-form-focus";
+import { queryUtils, trpcClient } from "../trpc";
+
+const FIELDS = ["username", "displayName", "password", "passwordConfirm"] as const;
+type RegisterField = (typeof FIELDS)[number];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const me = await queryUtils.auth.me.ensureData().catch(() => null);
+  if (me) return redirect(safeNextPath(new URL(request.url).searchParams.get("next")) ?? "/");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const displayName = formString(form, "displayName").trim();
+  const password = formString(form, "password");
+  const parsed = RegisterSchema.safeParse({
+    username: formString(form, "username"),
+    password,
+    displayName: displayName || undefined,
+  });
+  const result: FormResult<RegisterField> = parsed.success ? { fieldErrors: {}, formError: null } : invalidForm(parsed.error.issues, FIELDS);
+  if (password && formString(form, "passwordConfirm") !== password) {
+    result.fieldErrors.passwordConfirm = { validation: "password.mismatch" };
+  }
+  if (!parsed.success || result.fieldErrors.passwordConfirm) return result;
+  try {
+    rememberSignedIn(await trpcClient.auth.register.mutate(parsed.data));
+  } catch (error) {
+    return failedForm(error, FIELDS);
+  }
+  return redirect(safeNextPath(formString(form, "next")) ?? "/");
+}
+
+export function Component() {
+  const { t, message } = useI18n();
+  useDocumentTitle(t("register.title"));
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const [searchParams] = useSearchParams();
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, result);
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+
+  const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
+  const next = safeNextPath(searchParams.get("next"));
+  const errors = result?.fieldErrors ?? {};
+  const error = (field: RegisterField) => {
+    const m = errors[field];
+    return m && message(m);
+  };
+  const alert = result?.formError ? message(result.formError) : Object.keys(errors).length ? t("form.checkFields") : null;
+  const localPart = username.trim().toLowerCase();
+
+  return (
+    <AuthShell
+      heading={t("register.heading")}
+      intro={t("register.intro")}
+      footer={
+        <>
+          {t("register.haveAccount")}{" "}
+          <Link to={next ? `/login?next=${encodeURIComponent(next)}` : "/login"} className={linkClass}>
+            {t("register.toLogin")}
+          </Link>
+        </>
+      }
+    >
+      <Form method="post" ref={formRef} noValidate className="space-y-5" aria-busy={busy}>
+        <FormAlert message={alert} />
+        {next && <input type="hidden" name="next" value={next} />}
+        <Field
+          name="username"
+          label={t("register.username.label")}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          onChange={(e) => setUsername(e.currentTarget.value)}
+          error={error("username")}
+          hint={
+            <>
+              {t("register.username.hint")}
+              {localPart && (
+                <span className="mt-1 block font-medium text-gray-800">
+                  {t("register.username.preview", { address: `${localPart}@…` })}
+                </span>
+              )}
+            </>
+          }
+        />
+        <Field
+          name="displayName"
+          label={t("register.displayName.label")}
+          optional
+          autoComplete="name"
+          hint={t("register.displayName.hint")}
+          error={error("displayName")}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t("register.password.label")}
+          autoComplete="new-password"
+          required
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          describedBy="password-rules"
+          error={error("password")}
+        >
+          <PasswordChecklist id="password-rules" password={password} username={username} />
+        </Field>
+        <Field
+          name="passwordConfirm"
+          type="password"
+          label={t("register.passwordConfirm.label")}
+          autoComplete="new-password"
+          required
+          error={error("passwordConfirm")}
+        />
+        <SubmitButton busy={busy} label={t("register.submit")} busyLabel={t("register.submitting")} />
+      </Form>
+    </AuthShell>
+  );
+}

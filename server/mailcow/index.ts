@@ -1,0 +1,25 @@
+export {
+  createMailcowClient,
+  type AddMailboxInput,
+  type AddMailboxResult,
+  type DeleteMailboxesResult,
+  type EditMailboxInput,
+  type MailboxActiveInput,
+  type MailcowClient,
+  type MailcowConfig,
+} from "./client";
+export { isMailcowError, isRetryable, MailcowError, type MailcowErrorKind, type MailcowErrorReason, type MailcowMessageArg } from "./errors";
+export {
+  checkRoomFor,
+  hasRoomFor,
+  MIB,
+  passwordMeetsPolicy,
+  type MailboxActiveState,
+  type MailcowAlias,
+  type MailcowDomain,
+  type MailcowMailbox,
+  type MailcowMessage,
+  type MailcowVersion,
+  type PasswordPolicy,
+  type RoomCheck,
+} from "./schemas";

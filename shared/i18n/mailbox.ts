@@ -1,0 +1,71 @@
+import type { MailboxReason } from "../schemas/mailbox";
+import type { Locale } from "./validation";
+
+/** Plain-language reasons for a mailbox's state. Never a raw Mailcow key, never a secret. */
+export const MAILBOX_REASON_TEXT: Record<MailboxReason, Record<Locale, string>> = {
+  creating: { ru: "Создаём почтовый ящик.", en: "Creating your mailbox." },
+  mailcow_unreachable: {
+    ru: "Почтовый сервер сейчас недоступен. Мы повторим попытку автоматически.",
+    en: "The mail server cannot be reached right now. We will try again automatically.",
+  },
+  mailcow_error: {
+    ru: "Почтовый сервер ответил ошибкой. Мы повторим попытку автоматически.",
+    en: "The mail server answered with an error. We will try again automatically.",
+  },
+  mailcow_auth: {
+    ru: "Платформа не может подключиться к почтовому серверу (ошибка доступа). Администратор уже может это исправить; мы повторим попытку автоматически.",
+    en: "The platform is not allowed into the mail server (access error). An administrator can fix this; we will try again automatically.",
+  },
+  mailcow_busy: {
+    ru: "Почтовый сервер перегружен. Мы повторим попытку автоматически.",
+    en: "The mail server is overloaded. We will try again automatically.",
+  },
+  password_policy: {
+    ru: "Почтовый сервер не принял пароль: он не соответствует его требованиям. Задайте другой пароль.",
+    en: "The mail server did not accept the password: it does not meet its requirements. Choose another password.",
+  },
+  domain_full: {
+    ru: "В почтовом домене закончилось место для новых ящиков. Обратитесь к администратору.",
+    en: "The mail domain has no room for new mailboxes. Contact your administrator.",
+  },
+  quota_exceeded: {
+    ru: "Для нового ящика не хватает квоты почтового домена. Обратитесь к администратору.",
+    en: "The mail domain does not have enough storage quota for a new mailbox. Contact your administrator.",
+  },
+  mail_config: {
+    ru: "Почтовый сервер не настроен для этого домена. Обратитесь к администратору.",
+    en: "The mail server is not set up for this domain. Contact your administrator.",
+  },
+  address_taken: {
+    ru: "Этот адрес уже занят почтовым ящиком или псевдонимом, созданным не платформой. Обратитесь к администратору.",
+    en: "This address already belongs to a mailbox or alias that the platform did not create. Contact your administrator.",
+  },
+  retry_window_passed: {
+    ru: "Создать ящик не удалось слишком долго, и мы больше не храним ваш пароль. Задайте пароль для ящика, чтобы попробовать снова.",
+    en: "Creating the mailbox failed for too long, and we no longer keep your password. Set a mailbox password to try again.",
+  },
+  password_missing: {
+    ru: "Задайте пароль для почтового ящика, чтобы создать его.",
+    en: "Set a mailbox password to create it.",
+  },
+  disabled_in_mailcow: {
+    ru: "Ящик отключён на почтовом сервере. Обратитесь к администратору.",
+    en: "The mailbox is disabled on the mail server. Contact your administrator.",
+  },
+  removed_in_mailcow: {
+    ru: "Ящик не найден на почтовом сервере: вероятно, его удалил администратор. Обратитесь к администратору.",
+    en: "The mailbox is not on the mail server any more: an administrator probably removed it. Contact your administrator.",
+  },
+  account_deleted: {
+    ru: "Аккаунт удаляется; ящик отключён и будет удалён.",
+    en: "The account is being deleted; the mailbox is disabled and will be removed.",
+  },
+  unexpected: {
+    ru: "Произошла непредвиденная ошибка. Мы повторим попытку автоматически.",
+    en: "Something unexpected went wrong. We will try again automatically.",
+  },
+};
+
+export function mailboxReasonText(reason: MailboxReason, locale: Locale): string {
+  return MAILBOX_REASON_TEXT[reason][locale];
+}

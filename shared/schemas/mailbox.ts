@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { PasswordSchema } from "./auth";
+
+/** What a user can be told about their mailbox (see docs/provisioning.md for the transitions). */
+export const MAILBOX_STATES = [
+  "provisioning", // being created right now
+  "active",
+  "pending", // creation failed for a passing reason; retried automatically
+  "failed", // Mailcow refused for good (quota, policy): a person must act
+  "needs_password", // the retry window passed: the user sets a password to try again
+  "conflict", // the address belongs to a mailbox this platform did not create
+  "disabled", // deactivated in Mailcow
+  "deleting", // the account is being deleted
+  "none", // no mailbox record (e.g. created before provisioning existed)
+] as const;
+export const MailboxStateSchema = z.enum(MAILBOX_STATES);
+export type MailboxState = z.infer<typeof MailboxStateSchema>;
+
+/** Why a mailbox is in its state; each has words in shared/i18n/mailbox.ts. */
+export const MAILBOX_REASONS = [
+  "creating",
+  "mailcow_unreachable",
+  "mailcow_error",
+  "mailcow_auth",
+  "mailcow_busy",
+  "password_policy",
+  "domain_full",
+  "quota_exceeded",
+  "mail_config",
+  "address_taken",
+  "retry_window_passed",
+  "password_missing",
+  "disabled_in_mailcow",
+  "removed_in_mailcow",
+  "account_deleted",
+  "unexpected",
+] as const;
+export const MailboxReasonSchema = z.enum(MAILBOX_REASONS);
+export type MailboxReason = z.infer<typeof MailboxReasonSchema>;
+
+export const SecuritySchema = z.enum(["ssl", "starttls", "none"]);
+export const ServerSettingsSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  security: SecuritySchema,
+  username: z.string(),
+});
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
+
+export const ClientSettingsSchema = z.object({
+  webmailUrl: z.string(),
+  imap: ServerSettingsSchema,
+  smtp: ServerSettingsSchema,
+});
+export type ClientSettings = z.infer<typeof ClientSettingsSchema>;
+
+const isoDate = z.string().nullable();
+
+export const MailboxLiveSchema = z.object({
+  active: z.boolean(),
+  quotaBytes: z.number(),
+  usedBytes: z.number(),
+  /** null when the quota is unlimited. */
+  percentUsed: z.number().nullable(),
+  messages: z.number(),
+  forcePasswordChange: z.boolean(),
+  lastImapLogin: isoDate,
+  lastSmtpLogin: isoDate,
+  lastWebmailLogin: isoDate,
+  name: z.string(),
+});
+export type MailboxLive = z.infer<typeof MailboxLiveSchema>;
+
+export const MailboxInfoSchema = z.object({
+  state: MailboxStateSchema,
+  reason: MailboxReasonSchema.nullable(),
+  /** The reason in the request's language, for API callers; the UI translates `reason` itself. */
+  reasonText: z.string().nullable(),
+  address: z.string(),
+  /** Live figures from Mailcow; null while there is no mailbox or Mailcow cannot be reached. */
+  live: MailboxLiveSchema.nullable(),
+  /** True when Mailcow could not be asked just now (the state shown is the stored one). */
+  liveUnavailable: z.boolean(),
+  /** When the next automatic attempt is due (pending). */
+  nextAttemptAt: isoDate,
+  attempts: z.number().int(),
+  /** When the mailbox will be deleted for good (deleting). */
+  deleteAfter: isoDate,
+  settings: ClientSettingsSchema,
+  demo: z.boolean(),
+});
+export type MailboxInfo = z.infer<typeof MailboxInfoSchema>;
+
+export const CreateMailboxSchema = z.object({ password: PasswordSchema });
+export type CreateMailboxInput = z.infer<typeof CreateMailboxSchema>;
+
+export const UpdateMailboxPasswordSchema = z.object({ newPassword: PasswordSchema });
+export type UpdateMailboxPasswordInput = z.infer<typeof UpdateMailboxPasswordSchema>;
+
+/** Mailcow's live password policy, as the forms show it. */
+export const LivePasswordPolicySchema = z.object({
+  minLength: z.number().int(),
+  letters: z.boolean(),
+  digits: z.boolean(),
+  special: z.boolean(),
+  lowerUpper: z.boolean(),
+  /** False when Mailcow could not be asked: the platform policy alone applies for now. */
+  available: z.boolean(),
+});
+export type LivePasswordPolicy = z.infer<typeof LivePasswordPolicySchema>;
