@@ -1,5 +1,6 @@
 // Starts the server: validated configuration, Mailcow (or the demo emulator), services, worker, HTTP,
 // graceful shutdown.
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
@@ -10,6 +11,7 @@ import { createLogger } from "./logger";
 /** Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. */
 async function startDemoMailcow(config: AppConfig, logger: Logger) {
   const { startMailcowEmulator } = await import("./mailcow-emulator/index");
+  mkdirSync(config.DATA_DIR, { recursive: true });
   const emulator = await startMailcowEmulator({
     host: "127.0.0.1",
     port: 0,
@@ -57,9 +59,11 @@ export async function main(): Promise<void> {
   );
 }
 
+export function fail(error: unknown): never {
+  process.stderr.write(`Platform Mail failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1])) && process.argv[1].endsWith("index.ts")) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`Platform Mail failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  main().catch(fail);
 }

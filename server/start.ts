@@ -1,7 +1,7 @@
 // `npm start`: builds the client when the build output is missing, then runs the server.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { main } from "./index";
+import { fail, main } from "./index";
 
 if (!existsSync("dist/client/index.html")) {
   process.stdout.write("The client has not been built yet: running `npm run build` first…\n");
@@ -11,4 +11,4 @@ if (!existsSync("dist/client/index.html")) {
     process.exit(build.status ?? 1);
   }
 }
-await main();
+await main().catch(fail);

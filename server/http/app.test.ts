@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 import { buildApp } from "./app";
 
 const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
@@ -18,8 +19,10 @@ function fakeClientBuild(): string {
   return dir;
 }
 
+const mailcow = useMailcowEmulator();
+
 async function start(overrides: Parameters<typeof createTestServices>[0] = {}) {
-  const app = await buildApp(createTestServices(overrides), { clientDir: fakeClientBuild() });
+  const app = await buildApp(createTestServices(overrides, { mailcow: mailcow.config }), { clientDir: fakeClientBuild() });
   apps.push(app);
   return app;
 }
@@ -37,7 +40,7 @@ describe("HTTP", () => {
     expect((await app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
     const ready = await app.inject({ url: "/readyz" });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toMatchObject({ status: "ready", checks: { database: true } });
+    expect(ready.json()).toMatchObject({ status: "ready", checks: { database: true, mailcow: true } });
   });
 
   test("sign-up over plain JSON sets an httpOnly SameSite=Lax session cookie that auth.me accepts", async () => {

@@ -10,6 +10,7 @@ import { makeHttpContext } from "../context";
 import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
+import { mailClientConfigRoutes } from "./mail-client-config";
 
 export interface AppOptions {
   /** Folder with the built client (index.html + assets); the SPA is not served when it is missing. */
@@ -78,6 +79,8 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
       .code(database ? 200 : 503)
       .send({ status: database ? "ready" : "not ready", checks: { database, mailcow }, demo: services.config.demo });
   });
+
+  await app.register(mailClientConfigRoutes, { services });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;
   if (clientDir && indexHtml && existsSync(indexHtml)) {

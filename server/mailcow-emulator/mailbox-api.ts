@@ -90,11 +90,24 @@ function trimName(value: PhpValue | undefined): string {
 }
 
 /** Domain's total quota minus every other mailbox's allocation, capped by the per-mailbox maximum (bytes). */
-function maxNewQuota(ctx: ApiContext, mailbox: MailboxRow): number {
+function maxNewQuota(ctx: ApiContext, mailbox: MailboxRow, allocated: (domain: string) => number = allocatedIn(ctx)): number {
   const domain = ctx.store.getDomain(mailbox.domain);
   if (!domain) return 0;
-  const { allocatedBytes } = ctx.store.domainUsage(mailbox.domain);
-  return Math.min(domain.quota * MIB - (allocatedBytes - mailbox.quota), domain.maxquota * MIB);
+  return Math.min(domain.quota * MIB - (allocated(mailbox.domain) - mailbox.quota), domain.maxquota * MIB);
+}
+
+/** SUM(quota) per domain, remembered for the length of one request (lists would otherwise sum once per row). */
+function allocatedIn(ctx: ApiContext): (domain: string) => number {
+  const cache = new Map<string, number>();
+  return (domain) => {
+    const key = domain.toLowerCase();
+    let value = cache.get(key);
+    if (value === undefined) {
+      value = ctx.store.domainUsage(domain).allocatedBytes;
+      cache.set(key, value);
+    }
+    return value;
+  };
 }
 
 export function addMailbox(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteResult {
@@ -302,7 +315,12 @@ export function removeMailbox(ctx: ApiContext, username: string): void {
 export type DetailMode = "full" | "reduced";
 
 /** mailbox('get', 'mailbox_details'): field set, order and JSON types as measured (§8, §18). */
-export function mailboxDetails(ctx: ApiContext, username: PhpValue | undefined, mode: DetailMode = "full"): Record<string, unknown> | null {
+export function mailboxDetails(
+  ctx: ApiContext,
+  username: PhpValue | undefined,
+  mode: DetailMode = "full",
+  allocated: (domain: string) => number = allocatedIn(ctx),
+): Record<string, unknown> | null {
   if (!isValidEmail(username)) return null;
   const row = ctx.store.getMailbox(username);
   if (!row) return null;
@@ -332,7 +350,7 @@ export function mailboxDetails(ctx: ApiContext, username: PhpValue | undefined, 
     last_sso_login: 0,
   };
   if (mode === "full") {
-    details.max_new_quota = maxNewQuota(ctx, row);
+    details.max_new_quota = maxNewQuota(ctx, row, allocated);
     details.spam_aliases = 0;
     details.pushover_active = 0;
     details.rl = row.rl_value ? { value: row.rl_value, frame: row.rl_frame } : false;
@@ -356,13 +374,14 @@ function mailboxesOf(ctx: ApiContext, domain: string, tags: string[] | null): Ma
 
 export function getMailbox(ctx: ApiContext, object: string | undefined, extra: string | undefined, tagsQuery: string | null): ReadResult {
   const tags = tagsQuery ? tagsQuery.split(",") : null;
+  const allocated = allocatedIn(ctx);
   if (object === "all" || object === "reduced") {
     const domains = empty(extra) ? ctx.store.listDomains().map((d) => d.domain) : (extra as string).split(",");
     if (domains.length === 0) return { kind: "literal", body: "{}" };
     const data: unknown[] = [];
     for (const domain of domains) {
       for (const mailbox of mailboxesOf(ctx, domain, tags)) {
-        const details = mailboxDetails(ctx, mailbox.username, object === "reduced" ? "reduced" : "full");
+        const details = mailboxDetails(ctx, mailbox.username, object === "reduced" ? "reduced" : "full", allocated);
         if (details) data.push(details);
       }
     }
@@ -370,7 +389,7 @@ export function getMailbox(ctx: ApiContext, object: string | undefined, extra: s
   }
   if (tags === null) return getReturn(mailboxDetails(ctx, object));
   // With ?tags= a single-object lookup treats the object as a domain and answers a list ('[]' when empty).
-  const data = mailboxesOf(ctx, object ?? "", tags).map((m) => mailboxDetails(ctx, m.username));
+  const data = mailboxesOf(ctx, object ?? "", tags).map((m) => mailboxDetails(ctx, m.username, "full", allocated));
   return getReturn(data, "[]");
 }
 

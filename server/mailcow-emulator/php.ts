@@ -111,7 +111,7 @@ export function byteLength(value: string): number {
 /** idn_to_ascii() for the domains Mailcow lowercases and converts; "" where PHP would return false. */
 export function idnToAscii(domain: string): string {
   // ASCII input is passed through untouched so that syntax errors reach Mailcow's own checks unchanged.
-  if (/^[\x00-\x7f]*$/.test(domain)) return domain;
+  if (![...domain].some((c) => c.charCodeAt(0) > 0x7f)) return domain;
   return domainToASCII(domain);
 }
 
@@ -120,8 +120,10 @@ export function idnToUtf8(domain: string): string {
   return domainToUnicode(domain) || domain;
 }
 
-// PHP's FILTER_VALIDATE_EMAIL regular expression (ext/filter/logical_filters.c, non-Unicode variant), verbatim.
+// PHP's FILTER_VALIDATE_EMAIL regular expression (ext/filter/logical_filters.c, non-Unicode variant), verbatim; the
+// control characters are part of PHP's RFC 5321 quoted-string grammar.
 const PHP_EMAIL =
+  // oxlint-disable-next-line no-control-regex
   /^(?!(?:(?:\x22?\x5C[\x00-\x7E]\x22?)|(?:\x22?[^\x5C\x22]\x22?)){255,})(?!(?:(?:\x22?\x5C[\x00-\x7E]\x22?)|(?:\x22?[^\x5C\x22]\x22?)){65,}@)(?:(?:[\x21\x23-\x27\x2A\x2B\x2D\x2F-\x39\x3D\x3F\x5E-\x7E]+)|(?:\x22(?:[\x01-\x08\x0B\x0C\x0E-\x1F\x21\x23-\x5B\x5D-\x7F]|(?:\x5C[\x00-\x7F]))*\x22))(?:\.(?:(?:[\x21\x23-\x27\x2A\x2B\x2D\x2F-\x39\x3D\x3F\x5E-\x7E]+)|(?:\x22(?:[\x01-\x08\x0B\x0C\x0E-\x1F\x21\x23-\x5B\x5D-\x7F]|(?:\x5C[\x00-\x7F]))*\x22)))*@(?:(?:(?!.*[^.]{64,})(?:(?:(?:xn--)?[a-z0-9]+(?:-+[a-z0-9]+)*\.){1,126}){1,}(?:(?:[a-z][a-z0-9]*)|(?:(?:xn--)[a-z0-9]+))(?:-+[a-z0-9]+)*)|(?:\[(?:(?:IPv6:(?:(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){7})|(?:(?!(?:.*[a-f0-9][:\]]){7,})(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){0,5})?::(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){0,5})?)))|(?:(?:IPv6:(?:(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){5}:)|(?:(?!(?:.*[a-f0-9]:){5,})(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){0,3})?::(?:[a-f0-9]{1,4}(?::[a-f0-9]{1,4}){0,3}:)?)))?(?:(?:25[0-5])|(?:2[0-4][0-9])|(?:1[0-9]{2})|(?:[1-9]?[0-9]))(?:\.(?:(?:25[0-5])|(?:2[0-4][0-9])|(?:1[0-9]{2})|(?:[1-9]?[0-9]))){3}))\]))$/i;
 
 /** filter_var($value, FILTER_VALIDATE_EMAIL) !== false. */

@@ -157,7 +157,8 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
         if (attr === undefined) return incomplete();
         if (request.method !== "POST") return error(405, "only POST method is allowed");
         const handler = category !== undefined && Object.hasOwn(ADD, category) ? ADD[category] : undefined;
-        if (!handler || (category === "mailbox" || category === "domain") && object === "template") return routeNotFound();
+        // Templates are not emulated.
+        if (!handler || ((category === "mailbox" || category === "domain") && object === "template")) return routeNotFound();
         const data = attr;
         return runWrite("add", data, () => handler(ctx, data));
       }
@@ -178,7 +179,8 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
         if (items === undefined) return incomplete();
         if (request.method !== "POST") return error(405, "only POST method is allowed");
         const handler = category !== undefined && Object.hasOwn(DELETE, category) ? DELETE[category] : undefined;
-        if (!handler || (category === "mailbox" || category === "domain") && (object === "tag" || object === "template")) {
+        // Tag and template deletion are not emulated.
+        if (!handler || ((category === "mailbox" || category === "domain") && (object === "tag" || object === "template"))) {
           return routeNotFound();
         }
         const data = items;

@@ -1,6 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, test } from "vitest";
-import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { createTestClient, createTestServices as createServicesWith, STRONG_PASSWORD } from "../test/create-test-context";
+import { useMailcowEmulator } from "../test/use-mailcow-emulator";
+
+const mailcow = useMailcowEmulator();
+const createTestServices = (overrides: Parameters<typeof createServicesWith>[0] = {}) =>
+  createServicesWith(overrides, { mailcow: mailcow.config });
 
 async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"]) {
   const error = await promise.then(
@@ -14,7 +19,7 @@ async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"
 
 describe("auth.register", () => {
   test("creates the account with an argon2id hash, signs in and derives the platform address", async () => {
-    const client = createTestClient();
+    const client = createTestClient(createTestServices());
     const caller = await client.caller();
     const user = await caller.auth.register({ username: "  Ada.Lovelace ", password: STRONG_PASSWORD, displayName: "Ada" });
     expect(user).toMatchObject({ username: "ada.lovelace", email: "ada.lovelace@example.test", displayName: "Ada" });
@@ -27,7 +32,10 @@ describe("auth.register", () => {
   });
 
   test("uses the configured Mailcow domain for the address", async () => {
-    const services = createTestServices({ MAILCOW_API_URL: "https://mail.acme.test/api/v1", MAILCOW_API_KEY: "k", MAILCOW_DOMAIN: "acme.test" });
+    const services = createServicesWith(
+      { MAILCOW_API_URL: "https://mail.acme.test/api/v1", MAILCOW_API_KEY: "k", MAILCOW_DOMAIN: "acme.test", PROVISIONING_SIGNUP_DEADLINE_MS: "200" },
+      { mailcow: { baseUrl: "http://127.0.0.1:9/api/v1", apiKey: "k", timeoutMs: 200 } },
+    );
     const user = await (await createTestClient(services).caller()).auth.register({ username: "bob", password: STRONG_PASSWORD });
     expect(user.email).toBe("bob@acme.test");
   });
@@ -44,7 +52,7 @@ describe("auth.register", () => {
     ["No-Reply", "username.reserved"],
     ["SOGo", "username.reserved"],
   ])("refuses the username %j (%s)", async (username, code) => {
-    const caller = await createTestClient().caller();
+    const caller = await createTestClient(createTestServices()).caller();
     const error = await expectTrpcError(caller.auth.register({ username, password: STRONG_PASSWORD }), "BAD_REQUEST");
     expect(JSON.stringify(error.cause)).toContain(code);
   });
@@ -55,7 +63,7 @@ describe("auth.register", () => {
     ["password1234", "password.common"],
     ["my-ada-secret-phrase", "password.containsUsername"],
   ])("refuses the password %j (%s)", async (password, code) => {
-    const caller = await createTestClient().caller();
+    const caller = await createTestClient(createTestServices()).caller();
     const error = await expectTrpcError(caller.auth.register({ username: "ada", password }), "BAD_REQUEST");
     expect(JSON.stringify(error.cause)).toContain(code);
   });
@@ -122,7 +130,7 @@ describe("auth.login", () => {
 
 describe("sessions", () => {
   test("logout ends the session and clears the cookie", async () => {
-    const client = createTestClient();
+    const client = createTestClient(createTestServices());
     await (await client.caller()).auth.register({ username: "ada", password: STRONG_PASSWORD });
     const sessionId = client.cookies.get("pm_session")!.value;
     await (await client.caller()).auth.logout();
@@ -152,7 +160,7 @@ describe("sessions", () => {
   });
 
   test("protected procedures refuse anonymous callers", async () => {
-    const caller = await createTestClient().caller();
+    const caller = await createTestClient(createTestServices()).caller();
     await expectTrpcError(caller.auth.changePassword({ currentPassword: "x", newPassword: STRONG_PASSWORD }), "UNAUTHORIZED");
   });
 });
