@@ -295,7 +295,7 @@ export function createProvisioner({ db, mailcow, sealer, logger, settings, now =
     async stop() {
       running = false;
       if (timer) clearTimeout(timer);
-      await Promise.allSettled([...inFlight.values()]);
+      await Promise.allSettled(inFlight.values());
     },
     /**
      * Runs every unleased job once, due or not (so tests need not wait for backoff), then any job that an
