@@ -59,6 +59,8 @@ export function createServices(
     limits: createLimits({
       loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
       loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+      userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
+      userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
     }),
     mailDomain,
     mailcow,

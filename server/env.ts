@@ -75,6 +75,8 @@ export const EnvSchema = z
 
     LOGIN_RATE_LIMIT_POINTS: positiveInt.default(10),
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
+    USER_ACTION_RATE_LIMIT_POINTS: positiveInt.default(10),
+    USER_ACTION_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {

@@ -54,9 +54,17 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure;
 
-export const protectedProcedure = t.procedure.use(function requireUser({ ctx, next }) {
+/** Any rate-limit refusal thrown inside a procedure becomes TOO_MANY_REQUESTS with the wait in seconds. */
+const rateLimits = t.middleware(async function mapRateLimits({ next }) {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof RateLimitedError) throw tooManyRequests(result.error.cause);
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(rateLimits);
+
+export const protectedProcedure = publicProcedure.use(function requireUser({ ctx, next }) {
   if (!ctx.user || !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });

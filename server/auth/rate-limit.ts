@@ -5,7 +5,12 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 export interface RateLimitSettings {
   loginPoints: number;
   loginWindowSeconds: number;
+  /** Sensitive actions of a signed-in user (password changes, mailbox creation), per user and action. */
+  userActionPoints: number;
+  userActionWindowSeconds: number;
 }
+
+export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry";
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -19,7 +24,10 @@ export interface Limits {
   /** Throws when this IP or account name is currently locked out. */
   loginAllowed(ip: string, login: string): Promise<void>;
   loginSucceeded(login: string): Promise<void>;
-  register(ip: string): Promise<void>;
+  /** Sign-ups per IP, and attempts at one account name (e.g. a script probing which names exist). */
+  register(ip: string, username: string): Promise<void>;
+  /** Counts one sensitive action of a signed-in user; throws when the budget is spent. */
+  userAction(userId: string, action: UserAction): Promise<void>;
 }
 
 function retryAfter(error: unknown): never {
@@ -27,11 +35,13 @@ function retryAfter(error: unknown): never {
   throw error;
 }
 
-export function createLimits({ loginPoints, loginWindowSeconds }: RateLimitSettings): Limits {
+export function createLimits({ loginPoints, loginWindowSeconds, userActionPoints, userActionWindowSeconds }: RateLimitSettings): Limits {
   const byAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: loginPoints, duration: loginWindowSeconds });
   // One address may try several accounts (an office behind NAT), so the per-IP budget is wider.
   const byIp = new RateLimiterMemory({ keyPrefix: "login-ip", points: loginPoints * 5, duration: loginWindowSeconds });
   const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
+  const registrationsByName = new RateLimiterMemory({ keyPrefix: "register-name", points: loginPoints, duration: 3600 });
+  const userActions = new RateLimiterMemory({ keyPrefix: "user-action", points: userActionPoints, duration: userActionWindowSeconds });
 
   async function check(limiter: RateLimiterMemory, key: string) {
     const res = await limiter.get(key);
@@ -48,8 +58,11 @@ export function createLimits({ loginPoints, loginWindowSeconds }: RateLimitSetti
     async loginSucceeded(login) {
       await byAccount.delete(login);
     },
-    async register(ip) {
-      await registrations.consume(ip).catch(retryAfter);
+    async register(ip, username) {
+      await Promise.all([registrations.consume(ip), registrationsByName.consume(username)]).catch(retryAfter);
+    },
+    async userAction(userId, action) {
+      await userActions.consume(`${action}:${userId}`).catch(retryAfter);
     },
   };
 }

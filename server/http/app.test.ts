@@ -101,6 +101,24 @@ describe("HTTP", () => {
     expect(notJson.statusCode).toBeLessThan(500);
   });
 
+  test("too many failed sign-ins answer 429 with Retry-After and the wait in words", async () => {
+    const app = await start({ LOGIN_RATE_LIMIT_POINTS: "2" });
+    const login = (locale: string) => ({
+      method: "POST" as const,
+      url: "/trpc/auth.login",
+      headers: { "content-type": "application/json", "x-platform-locale": locale },
+      payload: JSON.stringify({ login: "nobody", password: "wrong-password" }),
+    });
+    expect((await app.inject(login("ru"))).statusCode).toBe(401);
+    expect((await app.inject(login("ru"))).statusCode).toBe(401);
+    const limited = await app.inject(login("en"));
+    expect(limited.statusCode).toBe(429);
+    const retryAfter = Number(limited.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(limited.json().error.data.retryAfterSeconds).toBe(retryAfter);
+    expect(limited.json().error.message).toBe(`Too many attempts. Try again in ${retryAfter} s`);
+  });
+
   test("a taken name is a CONFLICT on the username field", async () => {
     const app = await start();
     await app.inject(register({ username: "ada", password: STRONG_PASSWORD }));

@@ -6,6 +6,7 @@ import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
+import { RateLimitedError } from "../auth/rate-limit";
 import { makeHttpContext } from "../context";
 import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
@@ -53,6 +54,11 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
     trpcOptions: {
       router: appRouter,
       createContext: makeHttpContext(services),
+      responseMeta({ errors }) {
+        // A refusal for too many attempts tells clients when to come back (the UI shows it in words).
+        const limited = errors.find((e) => e.cause instanceof RateLimitedError)?.cause as RateLimitedError | undefined;
+        return limited ? { headers: new Headers({ "retry-after": String(limited.retryAfterSeconds) }) } : {};
+      },
       onError({ error, path: procedure }) {
         if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "BAD_GATEWAY") {
           services.logger.error({ err: error.cause ?? error, procedure }, "procedure failed");

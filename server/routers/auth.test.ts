@@ -68,6 +68,13 @@ describe("auth.register", () => {
     expect(JSON.stringify(error.cause)).toContain(code);
   });
 
+  test("sign-up attempts at one name are rate-limited", async () => {
+    const services = createTestServices({ LOGIN_RATE_LIMIT_POINTS: "2" });
+    await (await createTestClient(services, "10.0.0.1").caller()).auth.register({ username: "ada", password: STRONG_PASSWORD });
+    await expectTrpcError((await createTestClient(services, "10.0.0.2").caller()).auth.register({ username: "ada", password: STRONG_PASSWORD }), "CONFLICT");
+    await expectTrpcError((await createTestClient(services, "10.0.0.3").caller()).auth.register({ username: "ada", password: STRONG_PASSWORD }), "TOO_MANY_REQUESTS");
+  });
+
   test("refuses a username that is taken, as a field error", async () => {
     const services = createTestServices();
     await (await createTestClient(services).caller()).auth.register({ username: "ada", password: STRONG_PASSWORD });
@@ -77,7 +84,7 @@ describe("auth.register", () => {
   });
 
   test("20 concurrent sign-ups of one name give exactly one account", async () => {
-    const services = createTestServices();
+    const services = createTestServices({ LOGIN_RATE_LIMIT_POINTS: "100" });
     const attempts = await Promise.allSettled(
       Array.from({ length: 20 }, async () => (await createTestClient(services).caller()).auth.register({ username: "race", password: STRONG_PASSWORD })),
     );
@@ -157,6 +164,22 @@ describe("sessions", () => {
     expect(await (await phone.caller()).auth.me()).toBeNull();
     await expectTrpcError((await phone.caller()).auth.login({ login: "ada", password: STRONG_PASSWORD }), "UNAUTHORIZED");
     await (await phone.caller()).auth.login({ login: "ada", password: "a-brand-new-passphrase" });
+  });
+
+  test("password changes are rate-limited per user", async () => {
+    const services = createTestServices({ USER_ACTION_RATE_LIMIT_POINTS: "2" });
+    const client = createTestClient(services);
+    await (await client.caller()).auth.register({ username: "ada", password: STRONG_PASSWORD });
+    let current = STRONG_PASSWORD;
+    for (const next of ["first-new-passphrase", "second-new-passphrase"]) {
+      await (await client.caller()).auth.changePassword({ currentPassword: current, newPassword: next });
+      current = next;
+    }
+    const error = await expectTrpcError(
+      (await client.caller()).auth.changePassword({ currentPassword: current, newPassword: "third-new-passphrase" }),
+      "TOO_MANY_REQUESTS",
+    );
+    expect(error.message).toBe("rateLimit.tooMany");
   });
 
   test("protected procedures refuse anonymous callers", async () => {

@@ -12,11 +12,10 @@ import {
 import { checkPassword } from "../../shared/password-policy";
 import { UsernameTakenError, type AccountRow } from "../auth/accounts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
-import { RateLimitedError } from "../auth/rate-limit";
 import { assertMailboxPassword } from "../mailbox/password-checks";
 import { isMailcowError } from "../mailcow";
 import type { Services } from "../services";
-import { fieldError, protectedProcedure, publicProcedure, router, tooManyRequests } from "../trpc";
+import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
 
 function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
   return {
@@ -26,15 +25,6 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
   };
-}
-
-async function limited<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof RateLimitedError) throw tooManyRequests(error);
-    throw error;
-  }
 }
 
 /** "ada" or "ada@<our domain>" → "ada"; an address in another domain matches nobody. */
@@ -84,7 +74,7 @@ export const authRouter = router({
     .input(RegisterSchema)
     .output(RegisterResultSchema)
     .mutation(async ({ ctx, input }) => {
-      await limited(() => ctx.limits.register(ctx.ip));
+      await ctx.limits.register(ctx.ip, input.username);
       if (ctx.accounts.findByUsername(input.username)) throw fieldError("CONFLICT", "username", "username.taken");
       // One deadline covers the checks against Mailcow and the first attempt: sign-up answers in about that time.
       const deadline = ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS;
@@ -131,14 +121,14 @@ export const authRouter = router({
     .input(LoginSchema)
     .output(PublicUserSchema)
     .mutation(async ({ ctx, input }) => {
-      await limited(() => ctx.limits.loginAllowed(ctx.ip, input.login));
+      await ctx.limits.loginAllowed(ctx.ip, input.login);
       const username = usernameFromLogin(input.login, ctx.mailDomain);
       const found = username ? ctx.accounts.findByUsername(username) : null;
       const account = found && found.deleted_at === null ? found : null;
       // The same work and the same answer for an unknown user and a wrong password.
       const ok = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
       if (!account || !ok) {
-        await limited(() => ctx.limits.loginFailed(ctx.ip, input.login));
+        await ctx.limits.loginFailed(ctx.ip, input.login);
         throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
       }
       await ctx.limits.loginSucceeded(input.login);
@@ -164,9 +154,10 @@ export const authRouter = router({
   changePassword: protectedProcedure.input(ChangePasswordSchema).mutation(async ({ ctx, input }) => {
     const account = ctx.accounts.findById(ctx.user.id);
     if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
-    await limited(() => ctx.limits.loginAllowed(ctx.ip, account.username));
+    await ctx.limits.userAction(account.id, "auth.changePassword");
+    await ctx.limits.loginAllowed(ctx.ip, account.username);
     if (!(await verifyPassword(account.password_hash, input.currentPassword))) {
-      await limited(() => ctx.limits.loginFailed(ctx.ip, account.username));
+      await ctx.limits.loginFailed(ctx.ip, account.username);
       throw fieldError("BAD_REQUEST", "currentPassword", "auth.wrongPassword");
     }
     ensureNotUsername("newPassword", input.newPassword, account.username);
@@ -182,9 +173,10 @@ export const authRouter = router({
   deleteAccount: protectedProcedure.input(DeleteAccountSchema).mutation(async ({ ctx, input }) => {
     const account = ctx.accounts.findById(ctx.user.id);
     if (!account || account.deleted_at !== null) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
-    await limited(() => ctx.limits.loginAllowed(ctx.ip, account.username));
+    await ctx.limits.userAction(account.id, "auth.deleteAccount");
+    await ctx.limits.loginAllowed(ctx.ip, account.username);
     if (!(await verifyPassword(account.password_hash, input.password))) {
-      await limited(() => ctx.limits.loginFailed(ctx.ip, account.username));
+      await ctx.limits.loginFailed(ctx.ip, account.username);
       throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
     }
     ctx.db.transaction(() => {

@@ -40,6 +40,7 @@ export const mailboxRouter = router({
     .input(CreateMailboxSchema)
     .output(MailboxInfoSchema)
     .mutation(async ({ ctx, input }) => {
+      await ctx.limits.userAction(ctx.user.id, "mailbox.create");
       const current = await mailboxInfo(ctx, ctx.user.id, ctx.user.username, ctx.locale);
       if (current.state === "active" || current.state === "provisioning") return current;
       if (current.state === "pending") {
@@ -61,6 +62,7 @@ export const mailboxRouter = router({
 
   /** "Retry now" for a pending mailbox. */
   retry: protectedProcedure.output(MailboxInfoSchema).mutation(async ({ ctx }) => {
+    await ctx.limits.userAction(ctx.user.id, "mailbox.retry");
     if (ctx.provisioner.kick(ctx.user.id)) await ctx.provisioner.runNow(ctx.user.id, ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS);
     return mailboxInfo(ctx, ctx.user.id, ctx.user.username, ctx.locale);
   }),
@@ -70,6 +72,7 @@ export const mailboxRouter = router({
     .input(UpdateMailboxPasswordSchema)
     .output(MailboxInfoSchema)
     .mutation(async ({ ctx, input }) => {
+      await ctx.limits.userAction(ctx.user.id, "mailbox.updatePassword");
       const row = ctx.provisioner.store.get(ctx.user.id);
       if (!row || row.state !== "active") throw new TRPCError({ code: "PRECONDITION_FAILED", message: "mailbox.notActive" });
       await assertMailboxPassword(ctx, "newPassword", input.newPassword, ctx.user.username);
