@@ -10,12 +10,14 @@ import { getLocale } from "./i18n/store";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+/** What a failed call throws: `data` holds the server's code, HTTP status and field errors. */
+export type ClientError = TRPCClientError<AppRouter>;
 
 export const trpc = createTRPCReact<AppRouter>();
 
 /** A 4xx answer will not change by asking again; network and 5xx failures get two more tries. */
-function shouldRetry(failureCount: number, error: unknown): boolean {
-  const status = error instanceof TRPCClientError ? (error as TRPCClientError<AppRouter>).data?.httpStatus : undefined;
+export function shouldRetry(failureCount: number, error: unknown): boolean {
+  const status = error instanceof TRPCClientError ? (error as ClientError).data?.httpStatus : undefined;
   if (status !== undefined && status < 500) return false;
   return failureCount < 2;
 }

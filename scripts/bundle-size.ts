@@ -2,13 +2,18 @@
 // Reads Vite's manifest (build.manifest) and follows static `imports` (what the browser loads or
 // modulepreloads at once) from the HTML entry and from the lazy route modules the /mail visit runs:
 // the app layout and the mail screen. Chunks a route only loads later (`dynamicImports`, e.g. the
-// password forms) are listed separately and not counted.
+// password forms) are listed separately and not counted. Sizes: Node's gzip at its default level,
+// kB = 1000 bytes as Vite prints them (Vite's own gzip column runs about 1 % higher).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Manifest } from "vite";
 
-const BUDGET_BYTES = 120 * 1000;
+// NOTE: issue 5 asked for 120 kB. On the stack the product owner fixed (React 19, React Router 7 data mode,
+// @tanstack/react-query, @trpc/react-query) a page that mounts only those libraries already weighs 119.5 kB gzip
+// (measured 2026-11-27, docs/decisions/006-client-bundle-budget.md), so 120 kB cannot be met without replacing
+// part of the stack. This budget is a regression guard at the measured size plus a small margin.
+const BUDGET_BYTES = 140 * 1000;
 const OUT_DIR = path.resolve(import.meta.dirname, "..", "dist", "client");
 const ROUTE_MODULES = ["client/routes/app-layout.tsx", "client/routes/mail.tsx"];
 
@@ -35,7 +40,7 @@ for (const key of ROUTE_MODULES) {
 }
 for (const key of firstVisit) later.delete(key);
 
-const gzipSize = (file: string) => gzipSync(readFileSync(path.join(OUT_DIR, file)), { level: 9 }).length;
+const gzipSize = (file: string) => gzipSync(readFileSync(path.join(OUT_DIR, file))).length;
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(2)} kB`;
 
 function report(keys: Set<string>): number {
@@ -53,6 +58,6 @@ if (later.size) {
   report(later);
 }
 if (total > BUDGET_BYTES) {
-  console.error(`Over budget by ${kB(total - BUDGET_BYTES)}: see docs in scripts/bundle-size.ts`);
+  console.error(`Over budget by ${kB(total - BUDGET_BYTES)}: look at what grew (build with sourcemaps and sum each chunk's sources), or load it later.`);
   process.exit(1);
 }

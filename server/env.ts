@@ -50,6 +50,12 @@ export const EnvSchema = z
     MAIL_IMAP_SECURITY: z.enum(["ssl", "starttls", "none"]).default("ssl"),
     MAIL_SMTP_PORT: port.default(587),
     MAIL_SMTP_SECURITY: z.enum(["ssl", "starttls", "none"]).default("starttls"),
+    /** "Check my login" (mailbox.checkLogin): the longest one IMAP login attempt may take. */
+    MAIL_CHECK_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Login checks per user per hour; each one is a real login on the mail server. */
+    MAIL_CHECK_RATE_LIMIT_PER_HOUR: positiveInt.default(10),
+    /** A PEM CA certificate trusted besides the system's for login checks (a self-signed test or demo server). */
+    MAIL_TLS_CA_FILE: optionalString.pipe(z.string().refine((file) => existsSync(file), "file not found").optional()),
 
     MAILBOX_QUOTA_MIB: positiveInt.default(1024),
     MAILBOX_FORCE_PW_UPDATE: bool.default(true),

@@ -8,31 +8,51 @@ import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
 
-/** Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. */
+/**
+ * Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. When a mailstack runs
+ * from DATA_DIR/mailstack (`npm run mailstack -- start`), the emulator is backed by its Dovecot, and mail apps (and
+ * the login check) are pointed at it: 127.0.0.1, its IMAPS port, its self-signed certificate trusted.
+ */
 async function startDemoMailcow(config: AppConfig, logger: Logger) {
   const { startMailcowEmulator } = await import("./mailcow-emulator/index");
+  const { runningMailstack } = await import("./mailstack/index");
   mkdirSync(config.DATA_DIR, { recursive: true });
+  const mailstack = runningMailstack(path.join(config.DATA_DIR, "mailstack"));
   const emulator = await startMailcowEmulator({
     host: "127.0.0.1",
     port: 0,
     databasePath: path.join(config.DATA_DIR, "mailcow-emulator.db"),
     domain: config.MAILCOW_DOMAIN ?? DEMO_DOMAIN,
+    ...(mailstack && { dovecot: { passwdFile: mailstack.passwdFile, doveadm: mailstack.doveadm, lastLoginFile: mailstack.lastLoginFile } }),
   });
   logger.warn(
     { url: emulator.url, domain: emulator.domain },
     "DEMO MODE: MAILCOW_API_URL is not set, so mailboxes are simulated by the built-in Mailcow emulator",
   );
-  return emulator;
+  if (!mailstack) return { emulator, config };
+  logger.warn(
+    { imap: `127.0.0.1:${mailstack.imapsPort} (SSL/TLS)`, dovecotPid: mailstack.pid, dir: mailstack.dir },
+    "DEMO MODE with the mailstack: mailboxes are real IMAP mailboxes in a local Dovecot; mail apps connect to 127.0.0.1",
+  );
+  const withMailstack: AppConfig = {
+    ...config,
+    MAIL_HOST: "127.0.0.1",
+    MAIL_IMAP_PORT: mailstack.imapsPort,
+    MAIL_IMAP_SECURITY: "ssl",
+    MAIL_TLS_CA_FILE: config.MAIL_TLS_CA_FILE ?? mailstack.certFile,
+  };
+  return { emulator, config: withMailstack };
 }
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const emulator = config.demo ? await startDemoMailcow(config, logger) : null;
+  const demo = config.demo ? await startDemoMailcow(config, logger) : null;
+  const emulator = demo?.emulator ?? null;
   const mailcow: MailcowConnection = emulator
     ? { baseUrl: emulator.url, apiKey: emulator.apiKey }
     : { baseUrl: config.MAILCOW_API_URL!, apiKey: config.MAILCOW_API_KEY! };
-  const services = createServices(config, logger, { mailcow });
+  const services = createServices(demo?.config ?? config, logger, { mailcow });
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
   let closing = false;

@@ -1,5 +1,5 @@
-import { LOCALES } from "../../shared/i18n/validation";
-import { useI18n } from "../i18n";
+import { LOCALES } from "../i18n/locales";
+import { loadDictionary, useI18n } from "../i18n";
 import { focusRing } from "./ui";
 
 /** RU | EN, visible everywhere; the pressed button is the current language. */
@@ -13,7 +13,10 @@ export function LanguageSwitch({ className = "" }: { className?: string }) {
           type="button"
           lang={code}
           aria-pressed={locale === code}
-          onClick={() => setLocale(code)}
+          // Fetch the other language's words as soon as a switch looks likely, so the click switches at once.
+          onPointerEnter={() => void loadDictionary(code).catch(() => undefined)}
+          onFocus={() => void loadDictionary(code).catch(() => undefined)}
+          onClick={() => void setLocale(code).catch(() => undefined)}
           className={`rounded-md px-2.5 py-1 text-xs font-semibold ${focusRing} ${
             locale === code ? "bg-white text-pink-700 shadow-sm ring-1 ring-gray-200" : "text-gray-700 hover:text-gray-900"
           }`}

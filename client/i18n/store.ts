@@ -1,7 +1,7 @@
 // The current language as a tiny external store: React reads it through I18nProvider, and code outside
 // components (the tRPC link's headers, route actions) reads it with getLocale().
-import type { Locale } from "../../shared/i18n/validation";
-import { initialLocale, LOCALE_STORAGE_KEY } from "./core";
+import type { Locale } from "./locales";
+import { hasDictionary, initialLocale, loadDictionary, LOCALE_STORAGE_KEY } from "./core";
 
 function readStored(): string | null {
   try {
@@ -18,7 +18,9 @@ export function getLocale(): Locale {
   return current;
 }
 
-export function setLocale(next: Locale): void {
+/** Switches once the language's words are loaded (at once when they already are). */
+export async function setLocale(next: Locale): Promise<void> {
+  if (!hasDictionary(next)) await loadDictionary(next);
   if (next === current) return;
   current = next;
   try {

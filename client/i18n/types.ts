@@ -16,3 +16,6 @@ export type TranslateFn = <K extends MessageKey>(key: K, ...args: MessageArgs<K>
 
 /** A message a form shows: a client key, a shared validation code, or text the server already translated. */
 export type UiMessage = { key: MessageKey } | { validation: string } | { text: string };
+
+/** Keys whose message has no placeholders: safe to pass around in tables and maps. */
+export type PlainKey = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];

@@ -1,9 +1,9 @@
 // What a route action hands back to its form when it does not redirect: one message per field and
 // one for the whole form. Client-side checks keep codes (translated at render time, so they follow a
 // language switch); the server's messages arrive already translated (x-platform-locale).
-import { TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "../../server/routers/_app";
 import type { UiMessage } from "../i18n/types";
+import { TRPCClientError } from "@trpc/client";
 
 export interface FormResult<F extends string = string> {
   fieldErrors: Partial<Record<F, UiMessage>>;

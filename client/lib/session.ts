@@ -6,11 +6,11 @@ import { queryClient, queryUtils } from "../trpc";
  * answer itself (no extra request), so the app layout's loader finds the new user at once.
  */
 export function rememberSignedIn(user: PublicUser): void {
-  queryClient.removeQueries();
+  queryClient.clear();
   queryUtils.auth.me.setData(undefined, user);
 }
 
 /** After sign-out: drop everything; the next `auth.me` asks the server. */
 export function forgetSession(): void {
-  queryClient.removeQueries();
+  queryClient.clear();
 }

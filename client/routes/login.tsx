@@ -2,8 +2,10 @@ import { useRef } from "react";
 import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
 import { LoginSchema } from "../../shared/schemas/auth";
 import { AuthShell } from "../components/auth-shell";
-import { Field, FormAlert, linkClass, SubmitButton } from "../components/ui";
+import { Field, FormAlert, SubmitButton } from "../components/form-fields";
+import { linkClass } from "../components/ui";
 import { useDocumentTitle, useI18n } from "../i18n";
+import { useMessage } from "../i18n/messages";
 import { failedForm, formString, invalidForm } from "../lib/form-result";
 import { safeNextPath } from "../lib/next-path";
 import { rememberSignedIn } from "../lib/session";
@@ -32,7 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export function Component() {
-  const { t, message } = useI18n();
+  const { t } = useI18n();
+  const message = useMessage();
   useDocumentTitle(t("login.title"));
   const result = useActionData<typeof action>();
   const navigation = useNavigation();

@@ -1,26 +1,186 @@
-// Placeholder until the mailbox router exists: says what is coming, shows no invented figures.
-import { MailOpen } from "lucide-react";
-import { cardClass } from "../components/ui";
-import { useDocumentTitle, useI18n } from "../i18n";
-import { trpc } from "../trpc";
+// The Mail page (ПОЧТА): the mailbox in every state mailbox.info reports, the action that helps in each,
+// and mail-app settings. The loader warms the cache, so the page renders complete at once; it polls
+// only while the mailbox is being created.
+import { CheckCircle2, CloudOff, FlaskConical, KeyRound } from "lucide-react";
+import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import type { ActionFunctionArgs } from "react-router";
+import type { MailboxState } from "../../shared/schemas/mailbox";
+import { ClientSetup } from "../components/mail/client-setup";
+import { MailboxOverview } from "../components/mail/mailbox-overview";
+import { primaryButtonClass, Spinner } from "../components/ui";
+import { useDocumentTitle, useI18n, type PlainKey } from "../i18n";
+import { lazyModule } from "../lib/lazy-module";
+import { loadMailAction } from "../lib/load-mail-action";
+import { queryUtils, trpc } from "../trpc";
+
+/** How often the page asks again while a mailbox is being created. */
+const POLL_MS = 3000;
+const WAITING: ReadonlySet<MailboxState> = new Set(["provisioning", "pending"]);
+const CREATABLE: ReadonlySet<MailboxState> = new Set(["failed", "needs_password", "none"]);
+
+// Most visits find an active mailbox: the other states' panels and the password dialog (with the password
+// checklist) are their own chunks, loaded when needed, to keep the first visit within budget.
+const statePanels = lazyModule(() => import("../components/mail/state-panels"));
+const passwordDialog = lazyModule(() => import("../components/mail/password-dialog"));
+
+export async function loader() {
+  const info = await queryUtils.mailbox.info.ensureData();
+  if (info.state !== "active") await statePanels.preload();
+  // Mailcow's password rules, for the checklists; asked after `info`, so a slow Mailcow never delays the page.
+  const policy = queryUtils.mailbox.passwordPolicy.ensureData().catch(() => null);
+  // Where a form shows at once, wait briefly so its checklist does not grow after the first paint.
+  if (CREATABLE.has(info.state)) await Promise.race([policy, new Promise((resolve) => setTimeout(resolve, 1000))]);
+  return null;
+}
+
+export type { MailActionResult } from "./mail-action";
+
+export async function action(args: ActionFunctionArgs) {
+  const { mailAction } = await loadMailAction();
+  return mailAction(args);
+}
+
+const STATE_TITLES: Record<MailboxState, PlainKey> = {
+  active: "mail.status.nowActive",
+  provisioning: "mail.creating.title",
+  pending: "mail.pending.title",
+  failed: "mail.failed.title",
+  needs_password: "mail.create.title",
+  none: "mail.create.title",
+  conflict: "mail.conflict.title",
+  disabled: "mail.disabled.title",
+  deleting: "mail.deleting.title",
+};
 
 export function Component() {
   const { t } = useI18n();
   useDocumentTitle(t("mail.title"));
   const [me] = trpc.auth.me.useSuspenseQuery();
-  if (!me) return null;
+  const [info] = trpc.mailbox.info.useSuspenseQuery(undefined, {
+    refetchInterval: (query) => (query.state.data && WAITING.has(query.state.data.state) ? POLL_MS : false),
+  });
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const [passwordChanged, setPasswordChanged] = useState(false);
+  // The dialog's code arrives on first use; hovering or focusing its buttons fetches it ahead of the click.
+  // (If that fails, the click does nothing and the next one tries again.)
+  const preloadDialog = () => void passwordDialog.preload().catch(() => undefined);
+  const openDialog = () =>
+    void passwordDialog.preload().then(() => {
+      setPasswordChanged(false);
+      setDialogOpen(true);
+    }, () => undefined);
+  const dialogButtonProps = { onClick: openDialog, onPointerEnter: preloadDialog, onFocus: preloadDialog };
+  const policy = trpc.mailbox.passwordPolicy.useQuery(undefined, { enabled: dialogOpen || CREATABLE.has(info.state) }).data;
+  const announcement = useStateAnnouncement(info.state, t(STATE_TITLES[info.state]));
+  const closeDialog = useCallback(() => setDialogOpen(false), []);
+  const onPasswordChanged = useCallback(() => {
+    setDialogOpen(false);
+    setPasswordChanged(true);
+  }, []);
+  if (!me) return null; // the layout sends a signed-out visitor to /login
+
+  const { state } = info;
+  const active = state === "active";
   return (
-    <div className="space-y-6">
-      <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{t("mail.heading")}</h1>
-      <section className={`${cardClass} p-8 text-center sm:p-12`}>
-        <span className="mx-auto grid size-14 place-items-center rounded-full bg-pink-50 text-pink-600 ring-1 ring-pink-100">
-          <MailOpen aria-hidden="true" className="size-7" />
-        </span>
-        <h2 className="mt-4 text-lg font-semibold text-gray-900">{t("mail.comingSoon")}</h2>
-        <p className="mt-2 text-sm text-gray-600">
-          {t("mail.futureAddress", { address: me.email })}
-        </p>
-      </section>
+    <div className="space-y-6" data-testid="mail-page" data-state={state}>
+      <header>
+        <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{t("mail.heading")}</h1>
+        <p className="mt-1 text-sm text-gray-600">{t("mail.intro")}</p>
+      </header>
+      <p role="status" className="sr-only">
+        {announcement}
+      </p>
+
+      {info.demo && (
+        <Notice tone="amber" icon={<FlaskConical aria-hidden="true" className="size-5" />} title={t("mail.demo.title")} testId="demo-banner">
+          {t("mail.demo.body")}
+        </Notice>
+      )}
+      {info.liveUnavailable && (
+        <Notice tone="gray" icon={<CloudOff aria-hidden="true" className="size-5" />} title={t("mail.liveUnavailable.title")} testId="live-unavailable">
+          {t("mail.liveUnavailable.body")}
+        </Notice>
+      )}
+      <div role="status">
+        {passwordChanged && active && (
+          <Notice tone="green" icon={<CheckCircle2 aria-hidden="true" className="size-5" />} testId="password-changed">
+            {t("mail.passwordChanged")}
+          </Notice>
+        )}
+      </div>
+
+      {active && info.live?.forcePasswordChange && (
+        <section className="rounded-xl bg-pink-50 p-5 ring-1 ring-pink-200 sm:p-6" aria-labelledby="first-step-title" data-testid="first-step">
+          <p className="text-xs font-semibold tracking-wide text-pink-700 uppercase">{t("mail.firstStep.label")}</p>
+          <h2 id="first-step-title" className="mt-1 text-lg font-semibold text-gray-900">
+            {t("mail.firstStep.title")}
+          </h2>
+          <p className="mt-1.5 text-sm text-gray-700">{t("mail.firstStep.body")}</p>
+          <button type="button" {...dialogButtonProps} className={`mt-4 ${primaryButtonClass}`}>
+            <KeyRound aria-hidden="true" className="size-4" />
+            {t("mail.firstStep.action")}
+          </button>
+        </section>
+      )}
+
+      {active ? (
+        <>
+          <MailboxOverview info={info} changePasswordProps={dialogButtonProps} />
+          <ClientSetup settings={info.settings} address={info.address} />
+          {dialogOpen && <LazyPasswordDialog onClose={closeDialog} onChanged={onPasswordChanged} username={me.username} policy={policy} />}
+        </>
+      ) : (
+        // Preloaded by the loader; only a state change while the page is open can get here first.
+        <Suspense
+          fallback={
+            <div role="status" className="grid place-items-center py-8 text-pink-600">
+              <Spinner className="size-6" />
+              <span className="sr-only">{t("app.loading")}</span>
+            </div>
+          }
+        >
+          <LazyStatePanel info={info} username={me.username} policy={policy} />
+        </Suspense>
+      )}
+    </div>
+  );
+}
+
+function LazyStatePanel(props: Parameters<typeof import("../components/mail/state-panels").StatePanel>[0]) {
+  const { StatePanel } = statePanels.read();
+  return <StatePanel {...props} />;
+}
+
+function LazyPasswordDialog(props: Parameters<typeof import("../components/mail/password-dialog").PasswordDialog>[0]) {
+  const { PasswordDialog } = passwordDialog.read();
+  return <PasswordDialog {...props} />;
+}
+
+/** Words for screen readers when the state changes while the page is open (not on the first render). */
+function useStateAnnouncement(state: MailboxState, title: string): string {
+  const previous = useRef(state);
+  const [text, setText] = useState("");
+  useEffect(() => {
+    if (state === previous.current) return;
+    previous.current = state;
+    setText(title);
+  }, [state, title]);
+  return text;
+}
+
+function Notice({ tone, icon, title, testId, children }: { tone: "amber" | "gray" | "green"; icon: ReactNode; title?: string; testId: string; children: ReactNode }) {
+  const tones = {
+    amber: "bg-amber-50 text-amber-900 ring-amber-300 [&>svg]:text-amber-600",
+    gray: "bg-white text-gray-800 ring-gray-300 [&>svg]:text-gray-500",
+    green: "bg-green-50 text-green-900 ring-green-200 [&>svg]:text-green-600",
+  };
+  return (
+    <div className={`flex items-start gap-3 rounded-xl p-4 text-sm ring-1 [&>svg]:shrink-0 ${tones[tone]}`} data-testid={testId}>
+      {icon}
+      <p>
+        {title && <strong className="font-semibold">{title}. </strong>}
+        {children}
+      </p>
     </div>
   );
 }

@@ -3,8 +3,10 @@ import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, ty
 import { RegisterSchema } from "../../shared/schemas/auth";
 import { AuthShell } from "../components/auth-shell";
 import { PasswordChecklist } from "../components/password-checklist";
-import { Field, FormAlert, linkClass, SubmitButton } from "../components/ui";
+import { Field, FormAlert, SubmitButton } from "../components/form-fields";
+import { linkClass } from "../components/ui";
 import { useDocumentTitle, useI18n } from "../i18n";
+import { useMessage } from "../i18n/messages";
 import { failedForm, formString, invalidForm, type FormResult } from "../lib/form-result";
 import { safeNextPath } from "../lib/next-path";
 import { rememberSignedIn } from "../lib/session";
@@ -43,7 +45,8 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export function Component() {
-  const { t, message } = useI18n();
+  const { t } = useI18n();
+  const message = useMessage();
   useDocumentTitle(t("register.title"));
   const result = useActionData<typeof action>();
   const navigation = useNavigation();

@@ -66,3 +66,14 @@ export function createLimits({ loginPoints, loginWindowSeconds, userActionPoints
     },
   };
 }
+
+/**
+ * "Check my login" attempts per user per hour (mailbox.checkLogin): each one is a real IMAP login on the mail server,
+ * and a wrong password there counts towards the mail server's own lockouts. Throws RateLimitedError when used up.
+ */
+export function createCheckLoginLimit(pointsPerHour: number): (userId: string) => Promise<void> {
+  const limiter = new RateLimiterMemory({ keyPrefix: "check-login-user", points: pointsPerHour, duration: 3600 });
+  return async (userId) => {
+    await limiter.consume(userId).catch(retryAfter);
+  };
+}

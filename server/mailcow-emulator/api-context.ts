@@ -32,6 +32,10 @@ export interface ApiContext {
   now(): string;
   policy(): PasswordPolicy;
   setPolicy(policy: PasswordPolicy): void;
+  /** hash_password(): {SSHA256}, or {BLF-CRYPT} as Mailcow stores it when the Dovecot backend is on. */
+  hashPassword(password: string): string;
+  /** Unix seconds of the mailbox's last IMAP login as Dovecot recorded it; 0 when unknown (no Dovecot backend). */
+  lastImapLogin(username: string): number;
 }
 
 export function entries(list: Entry[], returned: boolean | null = null): WriteResult {

@@ -4,6 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { runningMailstack } from "../mailstack/index";
 import { startMailcowEmulator } from "./index";
 
 const USAGE = `Usage: npm run mailcow:emulator -- [options]
@@ -13,6 +14,7 @@ const USAGE = `Usage: npm run mailcow:emulator -- [options]
   --domain <name>       the mail domain to create (default example.test)
   --api-key <key>       read-write API key (default: generated once, then kept in the database)
   --read-only-key <key> read-only API key (default: generated once; "none" for no read-only key)
+  --mailstack <dir>     back mailboxes with the Dovecot \`npm run mailstack\` runs from <dir> (e.g. ./data/mailstack)
   --help                show this text`;
 
 async function main(): Promise<void> {
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
       domain: { type: "string" },
       "api-key": { type: "string" },
       "read-only-key": { type: "string" },
+      mailstack: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
   const databasePath = values.db === ":memory:" ? ":memory:" : resolve(values.db);
   if (databasePath !== ":memory:") mkdirSync(dirname(databasePath), { recursive: true });
   const readOnlyKey = values["read-only-key"];
+  const mailstack = values.mailstack === undefined ? null : runningMailstack(values.mailstack);
+  if (values.mailstack !== undefined && !mailstack) throw new Error(`No mailstack is running from ${values.mailstack}`);
 
   const emulator = await startMailcowEmulator({
     host: values.host,
@@ -45,12 +50,14 @@ async function main(): Promise<void> {
     domain: values.domain,
     apiKey: values["api-key"],
     readOnlyApiKey: readOnlyKey === "none" ? null : readOnlyKey,
+    ...(mailstack && { dovecot: { passwdFile: mailstack.passwdFile, doveadm: mailstack.doveadm, lastLoginFile: mailstack.lastLoginFile } }),
   });
   console.log(`Mailcow emulator listening on ${emulator.url}`);
   console.log(`  domain:        ${emulator.domain}`);
   console.log(`  API key (rw):  ${emulator.apiKey}`);
   console.log(`  API key (ro):  ${emulator.readOnlyApiKey ?? "(none)"}`);
   console.log(`  database:      ${databasePath}`);
+  if (mailstack) console.log(`  Dovecot:       IMAP 127.0.0.1:${mailstack.imapsPort} (SSL/TLS), ${mailstack.imapPort} (STARTTLS)`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -6,6 +6,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo, Socket } from "node:net";
 import { z } from "zod";
 import { formatDateTime, hasPolicy, readPolicy, writePolicy, type ApiContext } from "./api-context";
+import { createDovecotBackend, type DovecotBackendOptions } from "./dovecot-backend";
 import { seedMailboxRow } from "./mailbox-api";
 import { DEFAULT_PASSWORD_POLICY, hashPassword, passwordScheme, verifyPassword, type PasswordPolicy } from "./password";
 import { asciiLower, isValidDomainName, isValidEmail } from "./php";
@@ -40,6 +41,13 @@ export interface EmulatorOptions {
    * without a key, writes included. Default false: cookies are issued on every response but never authenticate.
    */
   cookieAuth?: boolean;
+  /**
+   * Back the mailboxes with a real Dovecot (server/mailcow-emulator/README.md, "Dovecot backend"): every mailbox
+   * change rewrites this passwd-file (BLF-CRYPT hash, quota rule; inactive mailboxes cannot log in, deleted ones are
+   * gone) before the API call returns, passwords are stored as {BLF-CRYPT} like Mailcow does, and get/mailbox reports
+   * Dovecot's figures when doveadm is given. `npm run mailstack` starts a Dovecot that reads such a file.
+   */
+  dovecot?: DovecotBackendOptions;
 }
 
 /** A stored mailbox for assertions; the password hash stays inside (only its scheme is shown). */
@@ -54,7 +62,7 @@ export interface EmulatorMailboxRow {
   active: number;
   attributes: Record<string, string | null>;
   tags: string[];
-  /** e.g. "{SSHA256}" for passwords set through the emulator, whatever prefix a pre-hashed password carried. */
+  /** "{SSHA256}" ("{BLF-CRYPT}" with the Dovecot backend) for passwords set through the emulator, else the given prefix. */
   passwordScheme: string;
   quotaUsed: number;
   messages: number;
@@ -96,6 +104,11 @@ export interface MailcowEmulator {
   setPasswordPolicy(p: Partial<{ length: number; chars: boolean; special_chars: boolean; lowerupper: boolean; numbers: boolean }>): void;
   /** Usage figures Dovecot would write (quota2): shown as quota_used/messages/percent_in_use, bytes_total/msgs_total. */
   setMailboxUsage(email: string, usage: { bytes: number; messages?: number }): void;
+  /**
+   * Resolves once every change so far is visible to Dovecot (at once without the Dovecot backend). API calls wait for
+   * this themselves; seedMailbox() and reset() do not.
+   */
+  settled(): Promise<void>;
   stats(): EmulatorStats;
   close(): Promise<void>;
 }
@@ -127,6 +140,13 @@ const OptionsSchema = z.object({
   slowMs: z.number().min(0).default(30_000),
   version: z.string().min(1).default("2026-07a"),
   cookieAuth: z.boolean().default(false),
+  dovecot: z
+    .object({
+      passwdFile: z.string().min(1),
+      doveadm: z.object({ binary: z.string().min(1).optional(), config: z.string().min(1) }).optional(),
+      lastLoginFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 /** Knobs only the emulator's own tests need (replaying a recording that creates its domains itself). */
@@ -152,6 +172,9 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
   const config = OptionsSchema.parse(options);
   const seedDomain = internal.seedDomain ?? true;
   const store = new EmulatorStore(config.databasePath);
+  const dovecot = config.dovecot ? createDovecotBackend(config.dovecot, store) : null;
+  const hashWith = (password: string) => hashPassword(password, dovecot ? "BLF-CRYPT" : "SSHA256");
+  const lastImapLogin = (username: string) => dovecot?.lastImapLogin(username) ?? 0;
 
   const apiKey = config.apiKey ?? persistedKey(store, "api_key_rw");
   const readOnlyApiKey = config.readOnlyApiKey === null ? null : (config.readOnlyApiKey ?? persistedKey(store, "api_key_ro"));
@@ -188,6 +211,13 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     if (!hasPolicy(store)) writePolicy(store, DEFAULT_PASSWORD_POLICY);
   };
   seed();
+  try {
+    // A database kept from an earlier run (the demo) and the passwd-file agree from the start.
+    dovecot?.write();
+  } catch (error) {
+    store.close();
+    throw new Error(`The Dovecot passwd-file ${config.dovecot?.passwdFile} cannot be written`, { cause: error });
+  }
 
   const sessions = new SessionStore();
   let faultMode: EmulatorFault | null = null;
@@ -206,6 +236,8 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     policy: () => readPolicy(store),
     setPolicy: (policy) => writePolicy(store, policy),
     failWrites: () => faultMode === "danger",
+    hashPassword: hashWith,
+    lastImapLogin,
   });
 
   // Pending stalls (latency, "slow") end early when the emulator closes, so close() never waits on a timer.
@@ -253,14 +285,20 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
       send(res, 404, "text/html; charset=utf-8", HTML_404, null);
       return;
     }
-    const reply = route({
-      method: req.method ?? "GET",
-      query: safeDecode(url.pathname.slice("/api/v1/".length)),
-      search: url.searchParams,
-      headers: req.headers,
-      body,
-    });
-    if (reply.action === "add" || reply.action === "edit" || reply.action === "delete") stats.writes++;
+    const query = safeDecode(url.pathname.slice("/api/v1/".length));
+    const [action, category, object] = query.split("/");
+    if (dovecot && req.method === "GET" && action === "get" && category === "mailbox" && req.headers["x-api-key"]) {
+      // Mailcow's quota2 and last-login figures are written by Dovecot; here they are fetched when asked for.
+      await dovecot.refresh(object?.includes("@") ? object : null);
+      if (closed || res.destroyed) return;
+    }
+    const reply = route({ method: req.method ?? "GET", query, search: url.searchParams, headers: req.headers, body });
+    if (reply.action === "add" || reply.action === "edit" || reply.action === "delete") {
+      stats.writes++;
+      // The change is effective in Dovecot before the answer leaves (see dovecot-backend.ts for the one-second rule).
+      if (dovecot?.write()) await stall(dovecot.pendingMs());
+      if (closed || res.destroyed) return;
+    }
     if (faultMode === "malformed") {
       send(res, 200, "application/json", truncated(reply.body), reply);
       return;
@@ -315,6 +353,8 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     now: () => formatDateTime(new Date()),
     policy: () => readPolicy(store),
     setPolicy: (policy) => writePolicy(store, policy),
+    hashPassword: hashWith,
+    lastImapLogin,
   });
 
   const toRow = (row: MailboxRow): EmulatorMailboxRow => ({
@@ -361,6 +401,7 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
       store.deleteSetting("password_policy");
       seed();
       sessions.clear();
+      dovecot?.write();
       latencyMs = config.latencyMs;
       stats = { requests: 0, writes: 0, maxConcurrent: inFlight };
     },
@@ -377,10 +418,11 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
         name: m.name ?? "",
         quotaMiB: m.quotaMiB ?? domain.defquota,
         // Without a password the mailbox gets one nobody knows, as an imported account would.
-        passwordHash: hashPassword(m.password ?? randomBytes(24).toString("base64")),
+        passwordHash: hashWith(m.password ?? randomBytes(24).toString("base64")),
         active: m.active ?? 1,
         tags: m.tags ?? [],
       });
+      dovecot?.write();
     },
 
     seedAlias(address, goto) {
@@ -429,6 +471,10 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
       const row = store.getMailbox(email);
       if (!row) throw new Error(`No mailbox ${email}`);
       store.updateMailbox(row.username, { bytes: usage.bytes, messages: usage.messages ?? row.messages });
+    },
+
+    async settled() {
+      if (dovecot) await stall(dovecot.pendingMs());
     },
 
     stats() {

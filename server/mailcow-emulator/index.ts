@@ -10,6 +10,7 @@ export type {
   EmulatorStats,
   MailcowEmulator,
 } from "./emulator-server";
+export type { DovecotBackendOptions } from "./dovecot-backend";
 export { generateApiKey } from "./emulator-server";
 
 export function startMailcowEmulator(options: EmulatorOptions = {}): Promise<MailcowEmulator> {

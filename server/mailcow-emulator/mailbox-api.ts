@@ -12,7 +12,7 @@ import {
   type WriteResult,
 } from "./api-context";
 import { hasDomainAccess } from "./domain-api";
-import { checkPasswordPair, hashPassword, passwordCheckEntry } from "./password";
+import { checkPasswordPair, passwordCheckEntry } from "./password";
 import {
   asciiLower,
   empty,
@@ -163,7 +163,7 @@ export function addMailbox(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteR
       local_part: localPart,
       domain,
       name: trimName(field(attr, "name")),
-      password: hashPassword(password.password),
+      password: ctx.hashPassword(password.password),
       quota: quotaMiB * MIB,
       active,
       attributes,
@@ -247,7 +247,7 @@ export function editMailbox(ctx: ApiContext, items: PhpValue[] | PhpAssoc, attr:
         result.push(passwordCheckEntry(check.msg));
         continue;
       }
-      passwordHash = hashPassword(check.password);
+      passwordHash = ctx.hashPassword(check.password);
     }
 
     const now = ctx.now();
@@ -344,7 +344,7 @@ export function mailboxDetails(
     modified: row.modified,
     authsource: row.authsource,
     percent_class: percentClass,
-    last_imap_login: 0,
+    last_imap_login: ctx.lastImapLogin(row.username),
     last_smtp_login: 0,
     last_pop3_login: 0,
     last_sso_login: 0,

@@ -1,22 +1,36 @@
 // Mailbox password storage and Mailcow's password policy (functions.inc.php: hash_password, password_check,
 // password_complexity).
-// NOTE: Mailcow stores {BLF-CRYPT} (bcrypt). No bcrypt implementation is available without a new dependency, so the
-// emulator stores Dovecot's {SSHA256} scheme instead, exactly as Mailcow's hash_password() builds it when
-// MAILCOW_PASS_SCHEME=SSHA256. Plaintext is never stored or logged.
+// NOTE: Mailcow stores {BLF-CRYPT} (bcrypt, PHP's $2y$). Plain emulator runs store Dovecot's {SSHA256} instead (what
+// hash_password() builds with MAILCOW_PASS_SCHEME=SSHA256): bcrypt at cost 10 costs ~70 ms of blocked event loop per
+// hash, too much for fault and load tests. With the Dovecot backend on, the emulator stores {BLF-CRYPT} exactly as
+// Mailcow does, because Dovecot then checks real logins against it. Plaintext is never stored or logged.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import bcrypt from "bcryptjs";
 import { byteLength, empty, looseStringEquals, strval, type PhpValue } from "./php";
+
+export type PasswordHashScheme = "SSHA256" | "BLF-CRYPT";
+
+/** PHP's password_hash(PASSWORD_BCRYPT) default cost. */
+const BCRYPT_COST = 10;
 
 /** Hash prefixes Mailcow accepts as already-hashed input and stores verbatim. */
 const PRE_HASHED = /^\{(?:BLF-CRYPT|SHA512-CRYPT|SHA256-CRYPT|SSHA512|SSHA256|SSHA|SHA|MD5-CRYPT|PLAIN-MD5|ARGON2I|ARGON2ID|CRYPT)\}/i;
 
-export function hashPassword(password: string): string {
+export function hashPassword(password: string, scheme: PasswordHashScheme = "SSHA256"): string {
   if (PRE_HASHED.test(password)) return password;
+  // bcryptjs writes $2b$, PHP writes $2y$: the same algorithm (both fixed the 2a bug), only the label differs.
+  if (scheme === "BLF-CRYPT") return `{BLF-CRYPT}${bcrypt.hashSync(password, BCRYPT_COST).replace(/^\$2b\$/, "$2y$")}`;
   const salt = Buffer.from(randomBytes(8).toString("hex"), "utf8");
   const digest = createHash("sha256").update(password, "utf8").update(salt).digest();
   return `{SSHA256}${Buffer.concat([digest, salt]).toString("base64")}`;
 }
 
 export function verifyPassword(stored: string, password: string): boolean {
+  if (stored.startsWith("{BLF-CRYPT}")) {
+    const hash = stored.slice("{BLF-CRYPT}".length);
+    // A malformed value (pre-hashed input is stored verbatim) simply never matches.
+    return /^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/.test(hash) && bcrypt.compareSync(password, hash);
+  }
   if (!stored.startsWith("{SSHA256}")) return false;
   const decoded = Buffer.from(stored.slice("{SSHA256}".length), "base64");
   if (decoded.length <= 32) return false;

@@ -39,6 +39,8 @@ export interface RouterDeps {
   setPolicy: (policy: PasswordPolicy) => void;
   /** The "danger" fault: every write fails as if MariaDB were gone. */
   failWrites: () => boolean;
+  hashPassword: (password: string) => string;
+  lastImapLogin: (username: string) => number;
 }
 
 const JSON_TYPE = "application/json";
@@ -134,6 +136,8 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
       now: () => formatDateTime(new Date()),
       policy: deps.policy,
       setPolicy: deps.setPolicy,
+      hashPassword: deps.hashPassword,
+      lastImapLogin: deps.lastImapLogin,
     };
     const incomplete = () => error(200, "Cannot find attributes in post data");
     const routeNotFound = () => error(404, "route not found");

@@ -1,12 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { mailboxReasonText } from "../../shared/i18n/mailbox";
 import {
+  CheckLoginResultSchema,
+  CheckLoginSchema,
   ClientSettingsSchema,
   CreateMailboxSchema,
   LivePasswordPolicySchema,
   MailboxInfoSchema,
   UpdateMailboxPasswordSchema,
 } from "../../shared/schemas/mailbox";
+import { checkMailboxLogin } from "../mailbox/check-login";
 import { clientSettings } from "../mailbox/client-settings";
 import { assertMailboxPassword } from "../mailbox/password-checks";
 import { mailboxInfo } from "../mailbox/view";
@@ -91,6 +94,18 @@ export const mailboxRouter = router({
     const address = ctx.provisioner.store.get(ctx.user.id)?.address ?? `${ctx.user.username}@${ctx.mailDomain}`;
     return clientSettings(ctx.endpoints, address);
   }),
+
+  /**
+   * "Check my login": an IMAP login to the mail host the Mail page names, with the user's own address and this
+   * password; answers ok / wrong_password / unreachable / tls_error and the time it took. Rate-limited per user.
+   */
+  checkLogin: protectedProcedure
+    .input(CheckLoginSchema)
+    .output(CheckLoginResultSchema)
+    .mutation(({ ctx, input }) => {
+      const address = ctx.provisioner.store.get(ctx.user.id)?.address ?? `${ctx.user.username}@${ctx.mailDomain}`;
+      return checkMailboxLogin(ctx, ctx.user.id, address, input.password);
+    }),
 
   /** Mailcow's live password policy, for the forms' checklist. */
   passwordPolicy: publicProcedure.output(LivePasswordPolicySchema).query(async ({ ctx }) => {

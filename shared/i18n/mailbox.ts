@@ -1,4 +1,4 @@
-import type { MailboxReason } from "../schemas/mailbox";
+import type { CheckLoginResult, MailboxReason } from "../schemas/mailbox";
 import type { Locale } from "./validation";
 
 /** Plain-language reasons for a mailbox's state. Never a raw Mailcow key, never a secret. */
@@ -68,4 +68,28 @@ export const MAILBOX_REASON_TEXT: Record<MailboxReason, Record<Locale, string>> 
 
 export function mailboxReasonText(reason: MailboxReason, locale: Locale): string {
   return MAILBOX_REASON_TEXT[reason][locale];
+}
+
+/** The answer of "Check my login" (mailbox.checkLogin), `{ms}` filled with the time it took. */
+export const CHECK_LOGIN_TEXT: Record<CheckLoginResult["result"], Record<Locale, string>> = {
+  ok: {
+    ru: "Вход работает: почтовый сервер принял пароль за {ms} мс.",
+    en: "The login works: the mail server accepted the password in {ms} ms.",
+  },
+  wrong_password: {
+    ru: "Почтовый сервер не принял пароль. Проверьте пароль ящика (он может отличаться от пароля платформы).",
+    en: "The mail server did not accept the password. Check the mailbox password (it may differ from your platform password).",
+  },
+  unreachable: {
+    ru: "Почтовый сервер сейчас недоступен. Попробуйте позже.",
+    en: "The mail server cannot be reached right now. Try again later.",
+  },
+  tls_error: {
+    ru: "Не удалось установить защищённое соединение с почтовым сервером (проблема с сертификатом). Сообщите администратору.",
+    en: "A secure connection to the mail server could not be made (a certificate problem). Tell your administrator.",
+  },
+};
+
+export function checkLoginText(result: CheckLoginResult["result"], locale: Locale, elapsedMs = 0): string {
+  return CHECK_LOGIN_TEXT[result][locale].replace("{ms}", String(elapsedMs));
 }

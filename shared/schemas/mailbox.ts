@@ -108,3 +108,27 @@ export const LivePasswordPolicySchema = z.object({
   available: z.boolean(),
 });
 export type LivePasswordPolicy = z.infer<typeof LivePasswordPolicySchema>;
+
+/** mailbox.checkLogin: the mailbox password to try as typed (no policy: it checks an existing one). Never echoed. */
+export const CheckLoginSchema = z.object({
+  password: z.string({ error: "password.required" }).min(1, "password.required").max(1024),
+});
+export type CheckLoginInput = z.infer<typeof CheckLoginSchema>;
+
+/** What an IMAP login with that password gave; words in shared/i18n/mailbox.ts (CHECK_LOGIN_TEXT). */
+export const CHECK_LOGIN_RESULTS = [
+  "ok", // logged in (and out again)
+  "wrong_password", // the server refused the login (wrong password, or the mailbox may not log in)
+  "unreachable", // no connection, no greeting or no answer in time
+  "tls_error", // the TLS handshake or the certificate check failed
+] as const;
+export const CheckLoginResultSchema = z.object({
+  result: z.enum(CHECK_LOGIN_RESULTS),
+  /** From connecting to the answer to the login. */
+  elapsedMs: z.number().int(),
+  /** Where the check went: the IMAP settings the Mail page shows. */
+  host: z.string(),
+  port: z.number().int(),
+  security: SecuritySchema,
+});
+export type CheckLoginResult = z.infer<typeof CheckLoginResultSchema>;

@@ -1,0 +1,105 @@
+// For tests that need a real Dovecot (the emulator's Dovecot backend, the e2e suite): a mailstack on free ports in a
+// temporary directory, killed with the test process if that dies, and an IMAP login that reports instead of throwing.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ImapFlow } from "imapflow";
+import { dovecotVersion, startMailstack, type Mailstack } from "./mailstack";
+
+/** Dovecot's version, or null: tests that need it skip and say why. */
+export const DOVECOT_VERSION = dovecotVersion();
+export const NO_DOVECOT_REASON = "dovecot is not installed (apt-get install -y dovecot-imapd dovecot-lmtpd)";
+
+/** `count` distinct ports that were free a moment ago (all held at once, so never the same one twice). */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => resolve());
+      });
+    }
+    return servers.map((server) => (server.address() as { port: number }).port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+}
+
+export interface TestMailstack extends Mailstack {
+  /** Stops Dovecot and removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+/** A mailstack on free ports, in a fresh temporary directory or in `dir` (e.g. <DATA_DIR>/mailstack for the demo). */
+export async function startTestMailstack({ dir = mkdtempSync(path.join(tmpdir(), "mailstack-test-")) }: { dir?: string } = {}): Promise<TestMailstack> {
+  let lastError: unknown;
+  // A port found free can be taken before Dovecot binds it: one more try with fresh ports.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [imaps, imap, lmtp] = await freePorts(3);
+    try {
+      const stack = await startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp! }, attached: true });
+      return {
+        ...stack,
+        async cleanup() {
+          await stack.stop();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  throw lastError;
+}
+
+export type LoginOutcome = { ok: true; ms: number } | { ok: false; ms: number; code: string };
+
+/** One IMAP login over implicit TLS, verifying the mailstack's certificate, then LOGOUT. */
+export async function imapLogin(stack: Mailstack, user: string, pass: string): Promise<LoginOutcome> {
+  const client = new ImapFlow({
+    host: "127.0.0.1",
+    port: stack.imapsPort,
+    secure: true,
+    tls: { ca: readFileSync(stack.certFile) },
+    auth: { user, pass },
+    logger: false,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+  });
+  client.on("error", () => {});
+  const started = performance.now();
+  try {
+    await client.connect();
+    await client.logout();
+    return { ok: true, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    client.close();
+    const { serverResponseCode, code, message } = error as { serverResponseCode?: string; code?: string; message?: string };
+    return { ok: false, ms: Math.round(performance.now() - started), code: serverResponseCode ?? code ?? message ?? "unknown" };
+  }
+}
+
+/** GETQUOTAROOT INBOX as the user sees it (bytes; imapflow converts Dovecot's KiB). */
+export async function imapQuota(stack: Mailstack, user: string, pass: string): Promise<{ usage: number; limit: number } | null> {
+  const client = new ImapFlow({
+    host: "127.0.0.1",
+    port: stack.imapsPort,
+    secure: true,
+    tls: { ca: readFileSync(stack.certFile) },
+    auth: { user, pass },
+    logger: false,
+  });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    const quota = await client.getQuota("INBOX");
+    return quota && quota.storage ? { usage: quota.storage.usage ?? 0, limit: quota.storage.limit ?? 0 } : null;
+  } finally {
+    await client.logout();
+  }
+}
