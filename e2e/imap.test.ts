@@ -10,7 +10,7 @@ import type { CheckLoginResult, MailboxInfo } from "../shared/schemas/mailbox";
 import { startMailcowEmulator, type MailcowEmulator } from "../server/mailcow-emulator/index";
 import { deliverLmtp } from "../server/mailstack/lmtp";
 import { DOVECOT_VERSION, imapLogin, imapQuota, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../server/mailstack/test-support";
-import { startServer, type RunningServer } from "./harness";
+import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
 import { trpcSession, type TrpcSession } from "./trpc-http";
 
 const MIB = 1_048_576;
@@ -114,6 +114,40 @@ describe("against Dovecot, through the real server and the Mailcow emulator", ()
     const wrong = await ada.mutate<CheckLoginResult>("mailbox.checkLogin", { password: SIGNUP_PASSWORD });
     expect(wrong.result).toBe("wrong_password");
     expect(JSON.stringify([ok, wrong])).not.toContain("pass-2026");
+  });
+
+  test("the Mail page's «Проверить вход» dialog checks the password against the real IMAP server", async () => {
+    const browser = await launchBrowser();
+    try {
+      const { page, errors } = await openPage(browser);
+      await page.goto(`${server.url}/login`);
+      await page.fill("input[name=login]", "ada");
+      await page.fill("input[name=password]", SIGNUP_PASSWORD);
+      await page.getByRole("button", { name: "Войти" }).click();
+      await page.waitForURL(`${server.url}/`);
+      await page.getByRole("link", { name: "ПОЧТА" }).click();
+      await page.getByRole("button", { name: "Проверить вход" }).click();
+      const dialog = page.getByRole("dialog", { name: "Проверить вход в почту" });
+      await expect.poll(() => dialog.isVisible()).toBe(true);
+      // Focus is in the password field; the account password is not the mailbox password any more.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("password");
+      await page.keyboard.type(SIGNUP_PASSWORD);
+      await page.keyboard.press("Enter");
+      const result = page.getByTestId("check-login-result");
+      await expect.poll(() => result.locator("[data-result]").getAttribute("data-result"), { timeout: 5000 }).toBe("wrong_password");
+      await page.fill("input[name=password]", NEW_PASSWORD);
+      await page.getByRole("button", { name: "Проверить", exact: true }).click();
+      await expect.poll(() => result.locator("[data-result]").getAttribute("data-result"), { timeout: 5000 }).toBe("ok");
+      expect(await result.innerText()).toMatch(/Вход работает: почтовый сервер принял пароль за [\d\s]+ мс/);
+      expect(await page.inputValue("input[name=password]")).toBe("");
+      await screenshot(page, "mail-check-login-ok-desktop");
+      await page.keyboard.press("Escape");
+      await expect.poll(() => dialog.isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe("check-mailbox-login");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   test("a mailbox deactivated in Mailcow cannot log in; a deleted account's mailbox is disabled, then gone", async () => {

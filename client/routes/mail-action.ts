@@ -1,13 +1,18 @@
 // The Mail page's form submissions (create the mailbox, change its password, retry now), checked with
 // the shared zod schemas and sent to the mailbox router. Loaded on the first submit (see routes/mail.tsx).
 import type { ActionFunctionArgs } from "react-router";
-import type { MailboxInfo } from "../../shared/schemas/mailbox";
-import { CreateMailboxSchema, UpdateMailboxPasswordSchema } from "../../shared/schemas/mailbox";
+import type { CheckLoginResult, MailboxInfo } from "../../shared/schemas/mailbox";
+import { CheckLoginSchema, CreateMailboxSchema, UpdateMailboxPasswordSchema } from "../../shared/schemas/mailbox";
 import { failedForm, formString, invalidForm, type FormResult } from "../lib/form-result";
 import { queryUtils, trpcClient } from "../trpc";
 
 type MailField = "password" | "newPassword" | "passwordConfirm";
-export type MailActionResult = FormResult<MailField> & { intent: string; ok: boolean };
+export type MailActionResult = FormResult<MailField> & {
+  intent: string;
+  ok: boolean;
+  /** "Check my login": what the IMAP login gave. */
+  check?: CheckLoginResult;
+};
 
 async function submit(intent: string, call: () => Promise<MailboxInfo>): Promise<MailActionResult> {
   try {
@@ -41,6 +46,16 @@ export async function mailAction({ request }: ActionFunctionArgs): Promise<MailA
     case "password": {
       const { password, problems } = checkPassword(form, "newPassword");
       return problems ? { intent, ok: false, ...problems } : submit(intent, () => trpcClient.mailbox.updatePassword.mutate({ newPassword: password }));
+    }
+    case "checkLogin": {
+      const password = formString(form, "password");
+      const parsed = CheckLoginSchema.safeParse({ password });
+      if (!parsed.success) return { intent, ok: false, ...invalidForm<MailField>(parsed.error.issues, ["password"]) };
+      try {
+        return { intent, ok: true, fieldErrors: {}, formError: null, check: await trpcClient.mailbox.checkLogin.mutate(parsed.data) };
+      } catch (error) {
+        return { intent, ok: false, ...failedForm<MailField>(error, ["password"]) };
+      }
     }
     default:
       throw new Response(`Unknown intent "${intent}"`, { status: 400 });

@@ -22,6 +22,7 @@ const CREATABLE: ReadonlySet<MailboxState> = new Set(["failed", "needs_password"
 // checklist) are their own chunks, loaded when needed, to keep the first visit within budget.
 const statePanels = lazyModule(() => import("../components/mail/state-panels"));
 const passwordDialog = lazyModule(() => import("../components/mail/password-dialog"));
+const checkLoginDialog = lazyModule(() => import("../components/mail/check-login-dialog"));
 
 export async function loader() {
   const info = await queryUtils.mailbox.info.ensureData();
@@ -70,6 +71,11 @@ export function Component() {
       setDialogOpen(true);
     }, () => undefined);
   const dialogButtonProps = { onClick: openDialog, onPointerEnter: preloadDialog, onFocus: preloadDialog };
+  const [checkOpen, setCheckOpen] = useState(false);
+  const preloadCheck = () => void checkLoginDialog.preload().catch(() => undefined);
+  const openCheck = () => void checkLoginDialog.preload().then(() => setCheckOpen(true), () => undefined);
+  const checkButtonProps = { onClick: openCheck, onPointerEnter: preloadCheck, onFocus: preloadCheck };
+  const closeCheck = useCallback(() => setCheckOpen(false), []);
   const policy = trpc.mailbox.passwordPolicy.useQuery(undefined, { enabled: dialogOpen || CREATABLE.has(info.state) }).data;
   const announcement = useStateAnnouncement(info.state, t(STATE_TITLES[info.state]));
   const closeDialog = useCallback(() => setDialogOpen(false), []);
@@ -125,9 +131,10 @@ export function Component() {
 
       {active ? (
         <>
-          <MailboxOverview info={info} changePasswordProps={dialogButtonProps} />
+          <MailboxOverview info={info} changePasswordProps={dialogButtonProps} checkLoginProps={checkButtonProps} />
           <ClientSetup settings={info.settings} address={info.address} />
           {dialogOpen && <LazyPasswordDialog onClose={closeDialog} onChanged={onPasswordChanged} username={me.username} policy={policy} />}
+          {checkOpen && <LazyCheckLoginDialog onClose={closeCheck} />}
         </>
       ) : (
         // Preloaded by the loader; only a state change while the page is open can get here first.
@@ -154,6 +161,11 @@ function LazyStatePanel(props: Parameters<typeof import("../components/mail/stat
 function LazyPasswordDialog(props: Parameters<typeof import("../components/mail/password-dialog").PasswordDialog>[0]) {
   const { PasswordDialog } = passwordDialog.read();
   return <PasswordDialog {...props} />;
+}
+
+function LazyCheckLoginDialog(props: Parameters<typeof import("../components/mail/check-login-dialog").CheckLoginDialog>[0]) {
+  const { CheckLoginDialog } = checkLoginDialog.read();
+  return <CheckLoginDialog {...props} />;
 }
 
 /** Words for screen readers when the state changes while the page is open (not on the first render). */

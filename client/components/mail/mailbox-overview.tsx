@@ -1,4 +1,4 @@
-import { ExternalLink, KeyRound } from "lucide-react";
+import { ExternalLink, KeyRound, PlugZap } from "lucide-react";
 import type { ComponentProps } from "react";
 import type { MailboxInfo, MailboxLive } from "../../../shared/schemas/mailbox";
 import { useI18n } from "../../i18n";
@@ -9,9 +9,18 @@ import { CopyButton } from "./copy-button";
 
 /** Where focus goes when the dialog closes and the button that opened it is gone (the first step, once done). */
 export const CHANGE_PASSWORD_BUTTON_ID = "change-mailbox-password";
+export const CHECK_LOGIN_BUTTON_ID = "check-mailbox-login";
 
 /** The active mailbox: address, status, storage, messages, last sign-ins, and what to do with it. */
-export function MailboxOverview({ info, changePasswordProps }: { info: MailboxInfo; changePasswordProps: ComponentProps<"button"> }) {
+export function MailboxOverview({
+  info,
+  changePasswordProps,
+  checkLoginProps,
+}: {
+  info: MailboxInfo;
+  changePasswordProps: ComponentProps<"button">;
+  checkLoginProps: ComponentProps<"button">;
+}) {
   const { t } = useI18n();
   const { live } = info;
   const mustSetPassword = live?.forcePasswordChange ?? false;
@@ -57,6 +66,10 @@ export function MailboxOverview({ info, changePasswordProps }: { info: MailboxIn
         <button type="button" id={CHANGE_PASSWORD_BUTTON_ID} {...changePasswordProps} className={secondaryButtonClass}>
           <KeyRound aria-hidden="true" className="size-4" />
           {t("mail.action.changePassword")}
+        </button>
+        <button type="button" id={CHECK_LOGIN_BUTTON_ID} {...checkLoginProps} className={secondaryButtonClass}>
+          <PlugZap aria-hidden="true" className="size-4" />
+          {t("mail.action.checkLogin")}
         </button>
       </div>
     </section>

@@ -1,0 +1,107 @@
+import { CheckCircle2, CircleAlert, X } from "lucide-react";
+import { useEffect, useRef } from "react";
+import { useFetcher } from "react-router";
+import { CHECK_LOGIN_TEXT } from "../../../shared/i18n/mailbox";
+import { useI18n } from "../../i18n";
+import { useMessage } from "../../i18n/messages";
+import { useFocusFirstInvalid } from "../../lib/use-form-focus";
+import type { MailActionResult } from "../../routes/mail";
+import { Field, FormAlert, SubmitButton } from "../form-fields";
+import { focusRing } from "../ui";
+import { CHECK_LOGIN_BUTTON_ID } from "./mailbox-overview";
+
+/**
+ * "Check my login": the server tries a real IMAP login with the password typed here and says what happened
+ * (works, wrong password, server unreachable, TLS problem). A modal <dialog>: focus moves in on open and back to
+ * the button on close; Escape closes it. The password is sent once and never shown or kept.
+ */
+export function CheckLoginDialog({ onClose }: { onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    element.showModal();
+    element.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
+    return () => {
+      if (element.open) element.close();
+      document.getElementById(CHECK_LOGIN_BUTTON_ID)?.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      aria-labelledby="check-dialog-title"
+      aria-describedby="check-dialog-intro"
+      onClose={onClose}
+      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50"
+    >
+      <CheckLoginForm onClose={onClose} />
+    </dialog>
+  );
+}
+
+function CheckLoginForm({ onClose }: { onClose: () => void }) {
+  const { t, locale, formatNumber } = useI18n();
+  const message = useMessage();
+  const fetcher = useFetcher<MailActionResult>();
+  const form = useRef<HTMLFormElement>(null);
+  const result = fetcher.data;
+  useFocusFirstInvalid(form, result);
+  const busy = fetcher.state !== "idle";
+  const check = result?.ok ? result.check : undefined;
+  const errors = result?.ok ? {} : (result?.fieldErrors ?? {});
+  const alert = result && !result.ok ? (result.formError ? message(result.formError) : t("form.checkFields")) : null;
+  const passwordError = errors.password ? message(errors.password) : undefined;
+
+  useEffect(() => {
+    // A new attempt starts from an empty field: the password is not kept on the page.
+    if (result?.ok && form.current) form.current.reset();
+  }, [result]);
+
+  return (
+    <div className="p-5 sm:p-6">
+      <div className="flex items-start justify-between gap-4">
+        <h2 id="check-dialog-title" className="text-lg font-semibold text-gray-900">
+          {t("mail.check.title")}
+        </h2>
+        <button
+          type="button"
+          onClick={onClose}
+          className={`-mr-2 -mt-1 grid size-9 shrink-0 place-items-center rounded-lg text-gray-600 hover:bg-gray-100 hover:text-gray-900 ${focusRing}`}
+        >
+          <X aria-hidden="true" className="size-5" />
+          <span className="sr-only">{t("mail.check.close")}</span>
+        </button>
+      </div>
+      <p id="check-dialog-intro" className="mt-1.5 text-sm text-gray-600">
+        {t("mail.check.intro")}
+      </p>
+      <div role="status" aria-live="polite" className="mt-4 empty:hidden" data-testid="check-login-result">
+        {check && (
+          <div
+            data-result={check.result}
+            className={`flex items-start gap-2 rounded-lg p-3 text-sm ring-1 ${
+              check.result === "ok" ? "bg-green-50 text-green-900 ring-green-200" : "bg-amber-50 text-amber-900 ring-amber-300"
+            }`}
+          >
+            {check.result === "ok" ? (
+              <CheckCircle2 aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-green-600" />
+            ) : (
+              <CircleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-amber-600" />
+            )}
+            <p>
+              {CHECK_LOGIN_TEXT[check.result][locale].replace("{ms}", formatNumber(check.elapsedMs))}
+              <span className="mt-0.5 block text-xs opacity-80">{t("mail.check.where", { host: check.host, port: String(check.port) })}</span>
+            </p>
+          </div>
+        )}
+      </div>
+      <fetcher.Form method="post" ref={form} noValidate className="mt-4 space-y-5" aria-busy={busy}>
+        <input type="hidden" name="intent" value="checkLogin" />
+        <FormAlert message={alert} />
+        <Field name="password" type="password" autoComplete="current-password" label={t("mail.check.password")} error={passwordError} required />
+        <SubmitButton busy={busy} label={t("mail.check.submit")} busyLabel={t("mail.check.submitting")} />
+      </fetcher.Form>
+    </div>
+  );
+}
