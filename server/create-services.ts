@@ -61,6 +61,7 @@ export function createServices(
       loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
       userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
       userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
+      checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
     }),
     mailDomain,
     mailcow,

@@ -8,6 +8,8 @@ export interface RateLimitSettings {
   /** Sensitive actions of a signed-in user (password changes, mailbox creation), per user and action. */
   userActionPoints: number;
   userActionWindowSeconds: number;
+  /** "Check my login" attempts per user per hour: each is a real IMAP login on the mail server. */
+  checkLoginPerHour: number;
 }
 
 export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry";
@@ -28,6 +30,11 @@ export interface Limits {
   register(ip: string, username: string): Promise<void>;
   /** Counts one sensitive action of a signed-in user; throws when the budget is spent. */
   userAction(userId: string, action: UserAction): Promise<void>;
+  /**
+   * Counts one "check my login" (mailbox.checkLogin): a wrong password there also counts towards the mail
+   * server's own lockouts (Mailcow's fail2ban), so the budget is small.
+   */
+  checkLogin(userId: string): Promise<void>;
 }
 
 function retryAfter(error: unknown): never {
@@ -35,13 +42,14 @@ function retryAfter(error: unknown): never {
   throw error;
 }
 
-export function createLimits({ loginPoints, loginWindowSeconds, userActionPoints, userActionWindowSeconds }: RateLimitSettings): Limits {
+export function createLimits({ loginPoints, loginWindowSeconds, userActionPoints, userActionWindowSeconds, checkLoginPerHour }: RateLimitSettings): Limits {
   const byAccount = new RateLimiterMemory({ keyPrefix: "login-account", points: loginPoints, duration: loginWindowSeconds });
   // One address may try several accounts (an office behind NAT), so the per-IP budget is wider.
   const byIp = new RateLimiterMemory({ keyPrefix: "login-ip", points: loginPoints * 5, duration: loginWindowSeconds });
   const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
   const registrationsByName = new RateLimiterMemory({ keyPrefix: "register-name", points: loginPoints, duration: 3600 });
   const userActions = new RateLimiterMemory({ keyPrefix: "user-action", points: userActionPoints, duration: userActionWindowSeconds });
+  const checkLogins = new RateLimiterMemory({ keyPrefix: "check-login-user", points: checkLoginPerHour, duration: 3600 });
 
   async function check(limiter: RateLimiterMemory, key: string) {
     const res = await limiter.get(key);
@@ -64,16 +72,8 @@ export function createLimits({ loginPoints, loginWindowSeconds, userActionPoints
     async userAction(userId, action) {
       await userActions.consume(`${action}:${userId}`).catch(retryAfter);
     },
-  };
-}
-
-/**
- * "Check my login" attempts per user per hour (mailbox.checkLogin): each one is a real IMAP login on the mail server,
- * and a wrong password there counts towards the mail server's own lockouts. Throws RateLimitedError when used up.
- */
-export function createCheckLoginLimit(pointsPerHour: number): (userId: string) => Promise<void> {
-  const limiter = new RateLimiterMemory({ keyPrefix: "check-login-user", points: pointsPerHour, duration: 3600 });
-  return async (userId) => {
-    await limiter.consume(userId).catch(retryAfter);
+    async checkLogin(userId) {
+      await checkLogins.consume(userId).catch(retryAfter);
+    },
   };
 }

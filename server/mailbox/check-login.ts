@@ -5,9 +5,7 @@ import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { ImapFlow } from "imapflow";
 import type { CheckLoginResult } from "../../shared/schemas/mailbox";
-import { createCheckLoginLimit, RateLimitedError } from "../auth/rate-limit";
 import type { Services } from "../services";
-import { tooManyRequests } from "../trpc";
 import type { MailEndpoints } from "./client-settings";
 
 export type CheckLoginOutcome = CheckLoginResult["result"];
@@ -114,25 +112,13 @@ export async function checkImapLogin(check: ImapLoginCheck): Promise<{ result: C
   }
 }
 
-const limits = new WeakMap<Services["config"], (userId: string) => Promise<void>>();
-
 function readCa(file: string | undefined): string | undefined {
   return file ? readFileSync(file, "utf8") : undefined;
 }
 
 /** mailbox.checkLogin: rate-limited per user, against the IMAP settings the Mail page shows. */
 export async function checkMailboxLogin(services: Services, userId: string, address: string, password: string): Promise<CheckLoginResult> {
-  let consume = limits.get(services.config);
-  if (!consume) {
-    consume = createCheckLoginLimit(services.config.MAIL_CHECK_RATE_LIMIT_PER_HOUR);
-    limits.set(services.config, consume);
-  }
-  try {
-    await consume(userId);
-  } catch (error) {
-    if (error instanceof RateLimitedError) throw tooManyRequests(error);
-    throw error;
-  }
+  await services.limits.checkLogin(userId);
   const { host, imap } = services.endpoints;
   const { result, elapsedMs } = await checkImapLogin({
     host,
