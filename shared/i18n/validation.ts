@@ -1,9 +1,9 @@
 // Validation messages, shared by the forms (client) and the API (server's error formatter).
 // Schemas carry a stable code (e.g. "password.tooShort") as their zod message; each side turns
 // it into words in the reader's language, so an API caller and the form show the same sentence.
-export const LOCALES = ["ru", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = "ru";
+import { interpolate, type Locale } from "./locales";
+
+export { DEFAULT_LOCALE, interpolate, LOCALES, parseLocale, type Locale } from "./locales";
 
 export const VALIDATION_MESSAGES = {
   "username.required": { ru: "Введите имя пользователя", en: "Enter a username" },
@@ -111,19 +111,9 @@ export function isValidationCode(value: string): value is ValidationCode {
   return Object.hasOwn(VALIDATION_MESSAGES, value);
 }
 
-/** Fills `{name}` placeholders. */
-export function interpolate(text: string, params?: Record<string, string | number>): string {
-  return params ? text.replace(/\{(\w+)\}/g, (whole, name: string) => String(params[name] ?? whole)) : text;
-}
-
 /** Words for a validation code; zod's own messages (wrong type etc.) map to a generic text. */
 export function validationMessage(code: string, locale: Locale, params?: Record<string, string | number>): string {
   const text = isValidationCode(code) ? VALIDATION_MESSAGES[code][locale] : VALIDATION_MESSAGES["field.invalid"][locale];
   return interpolate(text, params);
 }
 
-export function parseLocale(value: string | null | undefined): Locale | null {
-  if (!value) return null;
-  const lower = value.toLowerCase();
-  return (LOCALES as readonly string[]).includes(lower) ? (lower as Locale) : null;
-}
