@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 // NOTE: every path that can carry a secret is redacted: passwords in any procedure input, cookies,
 // the Mailcow API key. Procedure inputs are never logged on purpose; this is the second fence.
@@ -18,6 +18,8 @@ export const REDACT_PATHS = [
   'headers["x-api-key"]',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } });
+/** `destination` defaults to stdout; tests pass a stream to read every line the server writes. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" } };
+  return destination ? pino(options, destination) : pino(options);
 }

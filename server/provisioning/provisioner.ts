@@ -6,6 +6,7 @@
 // - the password is kept sealed only while creation may still be retried, and wiped afterwards.
 // See docs/provisioning.md for the states and transitions.
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { MailboxReason } from "../../shared/schemas/mailbox";
 import type { Db } from "../db/open-database";
@@ -82,9 +83,42 @@ function classify(error: unknown): { retry: boolean; reason: MailboxReason } {
   }
 }
 
+// Lease owners name their process: `worker:<host>:<pid>:<uuid>`. A restarted process can then tell that the owner
+// of a lease is gone (same host, process no longer running) and take its jobs at once instead of waiting for the
+// lease to expire (max(60 s, 12 × MAILCOW_TIMEOUT_MS)). Owners on other hosts are left to expire: we cannot see them.
+const HOST = hostname();
+/** Owners created by this process (several provisioners may share one process in tests). */
+const ownersHere = new Set<string>();
+
+function newOwner(): string {
+  const owner = `worker:${HOST}:${process.pid}:${randomUUID()}`;
+  ownersHere.add(owner);
+  return owner;
+}
+
+function processIsRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** True when the lease owner was a process on this host that no longer runs. */
+export function ownerIsGone(owner: string, isRunning: (pid: number) => boolean = processIsRunning): boolean {
+  const match = /^worker:(.+):(\d+):[0-9a-f-]{36}$/.exec(owner);
+  if (!match || match[1] !== HOST) return false;
+  const pid = Number(match[2]);
+  // Our own pid under another name is an earlier process that had it (a container restarted with pid 1).
+  if (pid === process.pid) return !ownersHere.has(owner);
+  return !isRunning(pid);
+}
+
 export function createProvisioner({ db, mailcow, sealer, logger, settings, now = Date.now }: ProvisionerDeps) {
   const store = createMailboxStore(db);
-  const owner = `worker-${randomUUID()}`;
+  const owner = newOwner();
   const log = logger.child({ component: "provisioning" });
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -257,9 +291,22 @@ export function createProvisioner({ db, mailcow, sealer, logger, settings, now =
     timer.unref?.();
   }
 
+  /** Frees the leases of workers that died on this host (SIGKILL, OOM, power loss of a container). */
+  function releaseDeadLeases(): number {
+    let released = 0;
+    for (const other of store.leaseOwners()) {
+      if (other === owner || !ownerIsGone(other)) continue;
+      const jobs = store.releaseOwner(other);
+      released += jobs;
+      log.warn({ owner: other, jobs }, "released the leases of a worker that is no longer running");
+    }
+    return released;
+  }
+
   return {
     store,
     owner,
+    releaseDeadLeases,
     /** Inside the sign-up transaction: the job exists before the account is visible. */
     enqueueSignup(userId: string, address: string, password: string, firstAttemptAt = now()) {
       store.insert({ userId, address, sealed: sealer.seal(password, userId), now: now(), nextAttemptAt: firstAttemptAt });
@@ -270,6 +317,10 @@ export function createProvisioner({ db, mailcow, sealer, logger, settings, now =
     },
     /** Runs the job now and waits at most `deadlineMs`; the attempt itself goes on if the deadline passes. */
     async runNow(userId: string, deadlineMs: number): Promise<MailboxRow | null> {
+      // NOTE: when every slot towards Mailcow is taken, waiting in line would only hold the user's request (up to
+      // the deadline) behind other people's mailboxes: answer with the stored state (the row is the job; the worker
+      // creates it). Sign-ups then run at the speed of password hashing, not of Mailcow (docs/benchmarks.md).
+      if (active >= settings.concurrency && !inFlight.has(userId)) return store.get(userId);
       let timeout: NodeJS.Timeout | undefined;
       await Promise.race([
         run(userId),
@@ -289,6 +340,11 @@ export function createProvisioner({ db, mailcow, sealer, logger, settings, now =
     start() {
       if (running) return;
       running = true;
+      try {
+        releaseDeadLeases();
+      } catch (error) {
+        log.error({ err: error }, "could not release the leases of dead workers");
+      }
       schedule(0);
       log.info({ concurrency: settings.concurrency }, "provisioning worker started");
     },

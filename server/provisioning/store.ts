@@ -51,6 +51,8 @@ export function createMailboxStore(db: Db) {
      WHERE user_id = @userId AND state IN ('provisioning', 'pending', 'deleting') AND (lease_until IS NULL OR lease_until < @now)`,
   );
   const release = db.prepare("UPDATE mailbox SET lease_owner = NULL, lease_until = NULL WHERE user_id = ? AND lease_owner = ?");
+  const leaseOwners = db.prepare<[], { owner: string }>("SELECT DISTINCT lease_owner AS owner FROM mailbox WHERE lease_owner IS NOT NULL");
+  const releaseOwner = db.prepare("UPDATE mailbox SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?");
   const finish = db.prepare(
     `UPDATE mailbox SET state = @state, reason = @reason, attempts = @attempts, next_attempt_at = @nextAttemptAt,
        sealed_password = CASE WHEN @keepPassword THEN sealed_password ELSE NULL END,
@@ -92,6 +94,10 @@ export function createMailboxStore(db: Db) {
     claim: (userId: string, owner: string, now: number, leaseMs: number) =>
       claim.run({ userId, owner, now, until: now + leaseMs }).changes === 1,
     release: (userId: string, owner: string) => void release.run(userId, owner),
+    /** The workers that hold a lease right now. */
+    leaseOwners: () => leaseOwners.all().map((row) => row.owner),
+    /** Frees every lease of a worker that is known to be gone; returns how many jobs it held. */
+    releaseOwner: (owner: string) => releaseOwner.run(owner).changes,
     /** Writes an attempt's outcome, only if this worker still holds the lease and the state did not change under it. */
     finish(userId: string, owner: string, expected: StoredState, outcome: Outcome, now: number): boolean {
       return (

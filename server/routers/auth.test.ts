@@ -62,6 +62,8 @@ describe("auth.register", () => {
     ["ё".repeat(37), "password.tooLong"],
     ["password1234", "password.common"],
     ["my-ada-secret-phrase", "password.containsUsername"],
+    ["lone-surrogate-\uD800-here", "password.control"],
+    ["{BLF-CRYPT}$2y$10$abcdefghij", "password.schemePrefix"],
   ])("refuses the password %j (%s)", async (password, code) => {
     const caller = await createTestClient(createTestServices()).caller();
     const error = await expectTrpcError(caller.auth.register({ username: "ada", password }), "BAD_REQUEST");

@@ -39,8 +39,8 @@ export const VALIDATION_MESSAGES = {
     en: "This is one of the most common passwords — choose another",
   },
   "password.control": {
-    ru: "Пароль не может содержать управляющие символы",
-    en: "The password cannot contain control characters",
+    ru: "Пароль не может содержать управляющие или недопустимые символы",
+    en: "The password cannot contain control or invalid characters",
   },
   "password.schemePrefix": {
     ru: "Пароль не может начинаться с {СХЕМЫ} в фигурных скобках",

@@ -23,6 +23,8 @@ export const PasswordSchema = z
   .max(1024, "password.tooLong")
   // oxlint-disable-next-line no-control-regex -- refusing control characters is the point
   .refine((pw) => !/[\u0000-\u001f\u007f]/.test(pw), "password.control")
+  // A lone UTF-16 surrogate has no UTF-8 form: two passwords differing only in one would hash the same.
+  .refine((pw) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(pw), "password.control")
   // Mailcow stores a password that starts with a scheme such as {BLF-CRYPT} as a ready-made hash.
   .refine((pw) => !/^\{[A-Za-z0-9._-]+\}/.test(pw), "password.schemePrefix")
   .superRefine((pw, ctx) => {

@@ -1,0 +1,161 @@
+// npm run bench: every figure of issue 7 as a ratio against a baseline measured in the same run, printed as a table
+// and written to docs/benchmarks.md (the "figures" section; `npm run bench:crash` owns the "crash" section).
+//
+//   npm run bench                  the full run (about three minutes), writes docs/benchmarks.md
+//   npm run bench -- --quick       shorter runs and a 200-job drain, prints only
+//   npm run bench -- --only=drain  one or more of signup,info,drain,bundle,startup; prints only
+import os from "node:os";
+import { benchBundle, type BundleResult } from "./bundle";
+import { benchDrain, CALLS_PER_ATTEMPT, type DrainResult } from "./drain";
+import { benchInfo, type InfoResult } from "./info";
+import { MAILCOW_LATENCY_MS } from "./lib/environment";
+import { machine, tables, today, writeSection } from "./lib/report";
+import { benchSignup, type SignupResult } from "./signup";
+import { benchStartup, type StartupResult } from "./startup";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const wanted = (name: string) => !only || only.includes(name);
+const write = !quick && !only;
+
+const SIGNUP_CONNECTIONS = 16;
+const INFO_CONNECTIONS = 50;
+const DRAIN_JOBS = quick ? 200 : 1000;
+const SECONDS = quick ? 5 : 10;
+
+const f = (n: number, digits = 2) => n.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? "on target" : "MISSES (see below)");
+
+interface Row {
+  figure: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  result: string;
+}
+
+async function main() {
+  const load = os.loadavg()[0]!;
+  console.log(`${machine()}\nload average at start: ${f(load)}${load > os.cpus().length * 0.5 ? " (busy machine: figures will be noisy)" : ""}\n`);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const step = (name: string) => console.log(`… ${name}`);
+
+  let signup: SignupResult | undefined;
+  if (wanted("signup")) {
+    step(`sign-up: ${SIGNUP_CONNECTIONS} connections, ${SECONDS} s, Mailcow ${MAILCOW_LATENCY_MS} ms per call`);
+    signup = await benchSignup({ connections: SIGNUP_CONNECTIONS, seconds: SECONDS });
+    rows.push({
+      figure: `Sign-up throughput (HTTP, ${signup.connections} connections, Mailcow ${MAILCOW_LATENCY_MS} ms/call)`,
+      measured: `${f(signup.signupsPerSecond, 1)}/s (p50 ${signup.latencyP50} ms, p99 ${signup.latencyP99} ms)`,
+      baseline: `bare argon2id, same params and concurrency: ${f(signup.argon2PerSecond, 1)}/s`,
+      ratio: f(signup.ratio),
+      target: "≥ 0.85",
+      result: verdict(signup.ratio >= 0.85),
+    });
+    notes.push(
+      `Sign-up: ${f(signup.serverCpuPerSignup * 1000, 1)} ms of server CPU per sign-up (+ ${f(signup.benchCpuPerSignup * 1000, 1)} ms in the load generator and the Mailcow emulator) against ${f(signup.cpuPerHash * 1000, 1)} ms per bare hash; ` +
+        `${f(signup.activeAtOnce * 100, 0)} % answered with the mailbox already active; Mailcow saw at most ${signup.mailcowMaxConcurrent} concurrent requests; ${signup.errors} errors.`,
+    );
+  }
+
+  let info: InfoResult | undefined;
+  if (wanted("info")) {
+    step(`mailbox.info and /healthz: ${INFO_CONNECTIONS} connections, ${SECONDS} s each`);
+    info = await benchInfo({ connections: INFO_CONNECTIONS, seconds: SECONDS });
+    rows.push({
+      figure: `Authenticated mailbox.info throughput (${info.connections} connections)`,
+      measured: `${f(info.info.requestsPerSecond, 0)}/s`,
+      baseline: `bare Fastify JSON route (/healthz), same server: ${f(info.bare.requestsPerSecond, 0)}/s`,
+      ratio: f(info.ratio),
+      target: "≥ 0.5",
+      result: verdict(info.ratio >= 0.5),
+    });
+    rows.push({
+      figure: "mailbox.info latency p50 / p99",
+      measured: `${info.info.p50} / ${info.info.p99} ms`,
+      baseline: `/healthz: ${info.bare.p50} / ${info.bare.p99} ms`,
+      ratio: `${f(info.info.p50 / Math.max(1, info.bare.p50))} / ${f(info.info.p99 / Math.max(1, info.bare.p99))}`,
+      target: "p99 < 20 ms",
+      result: verdict(info.info.p99 < 20),
+    });
+    notes.push(
+      `mailbox.info: ${info.info.errors} errors (non-2xx or socket), /healthz: ${info.bare.errors}. Server CPU per request, layer by layer: ` +
+        info.ladder.map((l) => `${l.route} ${f(l.serverCpuUs, 0)} µs (${f(l.requestsPerSecond, 0)}/s)`).join(" → ") +
+        ".",
+    );
+  }
+
+  let drain: DrainResult | undefined;
+  if (wanted("drain")) {
+    step(`drain: ${DRAIN_JOBS} pending mailboxes, Mailcow ${MAILCOW_LATENCY_MS} ms per call`);
+    drain = await benchDrain({ jobs: DRAIN_JOBS });
+    rows.push({
+      figure: `Draining ${drain.jobs} pending provisionings after Mailcow recovers (concurrency ${drain.concurrency})`,
+      measured: `${f(drain.seconds, 1)} s`,
+      baseline: `ideal N × ${CALLS_PER_ATTEMPT} calls × ${drain.latencyMs} ms ÷ ${drain.concurrency}: ${f(drain.idealSeconds, 1)} s`,
+      ratio: f(drain.ratio),
+      target: "≤ 1.2, Mailcow concurrency ≤ configured",
+      result: `${verdict(drain.ratio <= 1.2 && drain.mailcowMaxConcurrent <= drain.concurrency)}; Mailcow peak ${drain.mailcowMaxConcurrent} concurrent`,
+    });
+  }
+
+  let bundle: BundleResult | undefined;
+  if (wanted("bundle")) {
+    step("client bundle");
+    bundle = await benchBundle();
+    rows.push({
+      figure: "JavaScript loaded by a first visit to /mail (gzip)",
+      measured: `${f(bundle.mailKb, 1)} kB (${bundle.files} files)`,
+      baseline: `React + react-dom + React Router floor: ${f(bundle.floorKb, 1)} kB`,
+      ratio: f(bundle.ratio),
+      target: bundle.budgetKb ? `budget ${bundle.budgetKb} kB (scripts/bundle-size.ts)` : "—",
+      result: bundle.budgetKb ? verdict(bundle.mailKb <= bundle.budgetKb) : "—",
+    });
+  }
+
+  let startup: StartupResult | undefined;
+  if (wanted("startup")) {
+    step("cold start and idle memory");
+    startup = await benchStartup({ starts: quick ? 1 : 3 });
+    rows.push({
+      figure: "Server cold start to /readyz",
+      measured: `${f(startup.coldStartMs, 0)} ms`,
+      baseline: `bare Fastify via tsx: ${f(startup.bareColdStartMs, 0)} ms`,
+      ratio: f(startup.startRatio),
+      target: "—",
+      result: "—",
+    });
+    rows.push({
+      figure: "Idle RSS",
+      measured: `${f(startup.idleRssMb, 0)} MB`,
+      baseline: `bare Fastify via tsx: ${f(startup.bareIdleRssMb, 0)} MB`,
+      ratio: f(startup.rssRatio),
+      target: "—",
+      result: "—",
+    });
+  }
+
+  const head = ["figure", "measured", "baseline (same run)", "ratio", "target", "result"];
+  const { text, markdown } = tables(head, rows.map((r) => [r.figure, r.measured, r.baseline, r.ratio, r.target, r.result]));
+  console.log(`\n${text}\n\n${notes.join("\n")}`);
+  if (!write) return;
+  writeSection(
+    "figures",
+    `## Figures (\`npm run bench\`)
+
+${today()} · ${machine()} · load average at start ${f(load)}
+
+${markdown}
+
+${notes.map((n) => `- ${n}`).join("\n")}`,
+  );
+  console.log("\nwritten to docs/benchmarks.md");
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
