@@ -320,7 +320,11 @@ export function createProvisioner({ db, mailcow, sealer, logger, settings, now =
       // NOTE: when every slot towards Mailcow is taken, waiting in line would only hold the user's request (up to
       // the deadline) behind other people's mailboxes: answer with the stored state (the row is the job; the worker
       // creates it). Sign-ups then run at the speed of password hashing, not of Mailcow (docs/benchmarks.md).
-      if (active >= settings.concurrency && !inFlight.has(userId)) return store.get(userId);
+      if (active >= settings.concurrency && !inFlight.has(userId)) {
+        store.makeDue(userId, now());
+        if (running) schedule(0);
+        return store.get(userId);
+      }
       let timeout: NodeJS.Timeout | undefined;
       await Promise.race([
         run(userId),

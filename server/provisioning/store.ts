@@ -80,6 +80,9 @@ export function createMailboxStore(db: Db) {
     "SELECT MIN(next_attempt_at) AS at FROM mailbox WHERE state IN ('provisioning', 'pending', 'deleting')",
   );
   const kick = db.prepare("UPDATE mailbox SET next_attempt_at = ? WHERE user_id = ? AND state = 'pending'");
+  const makeDue = db.prepare(
+    "UPDATE mailbox SET next_attempt_at = ? WHERE user_id = ? AND state IN ('provisioning', 'pending', 'deleting')",
+  );
   const counts = db.prepare<[], { state: StoredState; n: number }>("SELECT state, COUNT(*) AS n FROM mailbox GROUP BY state");
 
   return {
@@ -123,6 +126,8 @@ export function createMailboxStore(db: Db) {
       void startDeletion.run({ userId, address, now, deleteAfter }),
     nextDueAt: () => nextDue.get()?.at ?? null,
     kick: (userId: string, now: number) => kick.run(now, userId).changes === 1,
+    /** Due at once for the worker (a request that did not wait for its own attempt). */
+    makeDue: (userId: string, now: number) => void makeDue.run(now, userId),
     counts: () => Object.fromEntries(counts.all().map((r) => [r.state, r.n])) as Partial<Record<StoredState, number>>,
     remove: (userId: string) => void db.prepare("DELETE FROM mailbox WHERE user_id = ?").run(userId),
   };
