@@ -1,4 +1,4 @@
-import { CheckCircle2, CircleAlert, X } from "lucide-react";
+import { CheckCircle2, CircleAlert } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useFetcher } from "react-router";
 import { CHECK_LOGIN_TEXT } from "../../../shared/i18n/mailbox";
@@ -7,40 +7,30 @@ import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
 import type { MailActionResult } from "../../routes/mail";
 import { Field, FormAlert, SubmitButton } from "../form-fields";
-import { focusRing } from "../ui";
 import { CHECK_LOGIN_BUTTON_ID } from "./mailbox-overview";
+import { ModalDialog } from "./modal-dialog";
 
 /**
  * "Check my login": the server tries a real IMAP login with the password typed here and says what happened
- * (works, wrong password, server unreachable, TLS problem). A modal <dialog>: focus moves in on open and back to
- * the button on close; Escape closes it. The password is sent once and never shown or kept.
+ * (works, wrong password, server unreachable, TLS problem). The password is sent once and never shown or kept.
  */
 export function CheckLoginDialog({ onClose }: { onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    element.showModal();
-    element.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
-    return () => {
-      if (element.open) element.close();
-      document.getElementById(CHECK_LOGIN_BUTTON_ID)?.focus();
-    };
-  }, []);
+  const { t } = useI18n();
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby="check-dialog-title"
-      aria-describedby="check-dialog-intro"
+    <ModalDialog
+      id="check-dialog"
+      title={t("mail.check.title")}
+      intro={t("mail.check.intro")}
+      closeLabel={t("mail.check.close")}
       onClose={onClose}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50"
+      fallbackFocusId={CHECK_LOGIN_BUTTON_ID}
     >
-      <CheckLoginForm onClose={onClose} />
-    </dialog>
+      <CheckLoginForm />
+    </ModalDialog>
   );
 }
 
-function CheckLoginForm({ onClose }: { onClose: () => void }) {
+function CheckLoginForm() {
   const { t, locale, formatNumber } = useI18n();
   const message = useMessage();
   const fetcher = useFetcher<MailActionResult>();
@@ -59,23 +49,7 @@ function CheckLoginForm({ onClose }: { onClose: () => void }) {
   }, [result]);
 
   return (
-    <div className="p-5 sm:p-6">
-      <div className="flex items-start justify-between gap-4">
-        <h2 id="check-dialog-title" className="text-lg font-semibold text-gray-900">
-          {t("mail.check.title")}
-        </h2>
-        <button
-          type="button"
-          onClick={onClose}
-          className={`-mr-2 -mt-1 grid size-9 shrink-0 place-items-center rounded-lg text-gray-600 hover:bg-gray-100 hover:text-gray-900 ${focusRing}`}
-        >
-          <X aria-hidden="true" className="size-5" />
-          <span className="sr-only">{t("mail.check.close")}</span>
-        </button>
-      </div>
-      <p id="check-dialog-intro" className="mt-1.5 text-sm text-gray-600">
-        {t("mail.check.intro")}
-      </p>
+    <>
       <div role="status" aria-live="polite" className="mt-4 empty:hidden" data-testid="check-login-result">
         {check && (
           <div
@@ -102,6 +76,6 @@ function CheckLoginForm({ onClose }: { onClose: () => void }) {
         <Field name="password" type="password" autoComplete="current-password" label={t("mail.check.password")} error={passwordError} required />
         <SubmitButton busy={busy} label={t("mail.check.submit")} busyLabel={t("mail.check.submitting")} />
       </fetcher.Form>
-    </div>
+    </>
   );
 }

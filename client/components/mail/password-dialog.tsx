@@ -1,4 +1,3 @@
-import { X } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useFetcher } from "react-router";
 import type { LivePasswordPolicy } from "../../../shared/schemas/mailbox";
@@ -7,14 +6,15 @@ import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
 import type { MailActionResult } from "../../routes/mail";
 import { FormAlert, SubmitButton } from "../form-fields";
-import { focusRing, secondaryButtonClass } from "../ui";
+import { secondaryButtonClass } from "../ui";
 import { CHANGE_PASSWORD_BUTTON_ID } from "./mailbox-overview";
+import { ModalDialog } from "./modal-dialog";
 import { MailPasswordFields } from "./password-fields";
 
 /**
- * "Change mailbox password" in a modal <dialog>, open while mounted: the browser keeps focus inside and
- * closes it on Escape; focus goes to the first field on open and back to the button that opened it on close.
- * Each opening mounts a new form, so it starts without the last attempt's errors.
+ * "Change mailbox password" in a modal dialog. Each opening mounts a new form, so it starts without the last
+ * attempt's errors. The first step's button disappears once the password is set: focus then goes to the
+ * overview's button.
  */
 export function PasswordDialog({
   onClose,
@@ -27,32 +27,18 @@ export function PasswordDialog({
   username: string;
   policy: LivePasswordPolicy | null | undefined;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    element.showModal();
-    element.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
-    return () => {
-      if (element.open) element.close();
-      // The first step's button disappears once the password is set: then its neighbour in the overview.
-      (opener?.isConnected ? opener : document.getElementById(CHANGE_PASSWORD_BUTTON_ID))?.focus();
-    };
-  }, []);
-
+  const { t } = useI18n();
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby="password-dialog-title"
-      aria-describedby="password-dialog-intro"
-      // Escape closes a modal dialog natively; this tells the page.
+    <ModalDialog
+      id="password-dialog"
+      title={t("mail.password.title")}
+      intro={t("mail.password.intro")}
+      closeLabel={t("mail.password.close")}
       onClose={onClose}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50"
+      fallbackFocusId={CHANGE_PASSWORD_BUTTON_ID}
     >
       <PasswordForm onClose={onClose} onChanged={onChanged} username={username} policy={policy} />
-    </dialog>
+    </ModalDialog>
   );
 }
 
@@ -82,23 +68,7 @@ function PasswordForm({
   const alert = result?.formError ? message(result.formError) : Object.keys(errors).length ? t("form.checkFields") : null;
 
   return (
-    <div className="p-5 sm:p-6">
-      <div className="flex items-start justify-between gap-4">
-        <h2 id="password-dialog-title" className="text-lg font-semibold text-gray-900">
-          {t("mail.password.title")}
-        </h2>
-        <button
-          type="button"
-          onClick={onClose}
-          className={`-mr-2 -mt-1 grid size-9 shrink-0 place-items-center rounded-lg text-gray-600 hover:bg-gray-100 hover:text-gray-900 ${focusRing}`}
-        >
-          <X aria-hidden="true" className="size-5" />
-          <span className="sr-only">{t("mail.password.close")}</span>
-        </button>
-      </div>
-      <p id="password-dialog-intro" className="mt-1.5 text-sm text-gray-600">
-        {t("mail.password.intro")}
-      </p>
+    <>
       <fetcher.Form method="post" ref={form} noValidate className="mt-5 space-y-5" aria-busy={busy}>
         <input type="hidden" name="intent" value="password" />
         <FormAlert message={alert} />
@@ -112,6 +82,6 @@ function PasswordForm({
           </div>
         </div>
       </fetcher.Form>
-    </div>
+    </>
   );
 }
