@@ -2,7 +2,7 @@
 // Debian's Chromium driven by playwright-core (no browser downloads), screenshots under e2e/artifacts/.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "../server/test/free-ports";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -11,16 +11,6 @@ export const ROOT = path.resolve(import.meta.dirname, "..");
 export const ARTIFACTS = path.join(ROOT, "e2e", "artifacts");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Builds the client once if the build output is missing (CI builds before the suite). */
 export function ensureClientBuilt(): void {

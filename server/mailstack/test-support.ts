@@ -1,33 +1,17 @@
 // For tests that need a real Dovecot (the emulator's Dovecot backend, the e2e suite): a mailstack on free ports in a
 // temporary directory, killed with the test process if that dies, and an IMAP login that reports instead of throwing.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ImapFlow } from "imapflow";
+import { freePorts } from "../test/free-ports";
 import { dovecotVersion, startMailstack, type Mailstack } from "./mailstack";
+
+export { freePorts };
 
 /** Dovecot's version, or null: tests that need it skip and say why. */
 export const DOVECOT_VERSION = dovecotVersion();
 export const NO_DOVECOT_REASON = "dovecot is not installed (apt-get install -y dovecot-imapd dovecot-lmtpd)";
-
-/** `count` distinct ports that were free a moment ago (all held at once, so never the same one twice). */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, "127.0.0.1", () => resolve());
-      });
-    }
-    return servers.map((server) => (server.address() as { port: number }).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
-}
 
 export interface TestMailstack extends Mailstack {
   /** Stops Dovecot and removes the directory. */
