@@ -1,7 +1,7 @@
 // JavaScript a first visit to /mail loads, gzip: the client is built with Vite into a temporary folder (dist/client
 // is left alone: a running server may be serving it) and measured by scripts/bundle-size.ts, the project's own
 // budget check (entry + the /mail route modules + their static imports). The baseline, built the same way in the
-// same run, is the floor of the stack: React, react-dom and React Router rendering one route (bench/fixtures/floor).
+// same run, is the floor of the stack: React, react-dom, React Router, React Query and tRPC rendering one route (bench/fixtures/floor).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";

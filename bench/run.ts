@@ -109,7 +109,7 @@ async function main() {
     rows.push({
       figure: "JavaScript loaded by a first visit to /mail (gzip)",
       measured: `${f(bundle.mailKb, 1)} kB (${bundle.files} files)`,
-      baseline: `React + react-dom + React Router floor: ${f(bundle.floorKb, 1)} kB`,
+      baseline: `stack floor (React, React Router, React Query, tRPC; one route): ${f(bundle.floorKb, 1)} kB`,
       ratio: f(bundle.ratio),
       target: bundle.budgetKb ? `budget ${bundle.budgetKb} kB (scripts/bundle-size.ts)` : "—",
       result: bundle.budgetKb ? verdict(bundle.mailKb <= bundle.budgetKb) : "—",
