@@ -97,6 +97,14 @@ async function signUp(services: Services, username: string, password = STRONG_PA
   return { client, user };
 }
 
+/** An account whose mailbox is active (the first attempt may outlive the short sign-up deadline). */
+async function activeAccount(services: Services, username: string) {
+  const { user } = await signUp(services, username);
+  await services.provisioner.drain();
+  expect(services.provisioner.store.get(user.id)?.state).toBe("active");
+  return user;
+}
+
 async function signIn(services: Services, login: string, password: string) {
   const client = createTestClient(services);
   await (await client.caller()).auth.login({ login, password });
@@ -152,9 +160,7 @@ const CASES: Record<string, (fault: FaultCase) => Promise<void>> = {
   "mailbox password change: refused honestly, the mailbox and its password intact, works after recovery": async (fault) => {
     const w = await world(fault);
     try {
-      const { user } = await signUp(w.healthy, "ada");
-      await w.healthy.provisioner.drain(); // the first attempt may outlive the short sign-up deadline
-      expect(w.healthy.provisioner.store.get(user.id)?.state).toBe("active");
+      const user = await activeAccount(w.healthy, "ada");
       const broken = w.break();
       const client = await signIn(broken, "ada", STRONG_PASSWORD);
       const error = await rejection((await client.caller()).mailbox.updatePassword({ newPassword: "a-brand-new-mailbox-pw" }));
@@ -186,9 +192,7 @@ const CASES: Record<string, (fault: FaultCase) => Promise<void>> = {
   "account deletion: signed out at once, the mailbox kept until it can be disabled, removed after the grace period": async (fault) => {
     const w = await world(fault);
     try {
-      const { user } = await signUp(w.healthy, "ada");
-      await w.healthy.provisioner.drain(); // the first attempt may outlive the short sign-up deadline
-      expect(w.healthy.provisioner.store.get(user.id)?.state).toBe("active");
+      const user = await activeAccount(w.healthy, "ada");
       const broken = w.break();
       const client = await signIn(broken, "ada", STRONG_PASSWORD);
       expect(await (await client.caller()).auth.deleteAccount({ password: STRONG_PASSWORD })).toEqual({ ok: true });

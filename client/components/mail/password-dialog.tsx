@@ -11,6 +11,13 @@ import { CHANGE_PASSWORD_BUTTON_ID } from "./mailbox-overview";
 import { ModalDialog } from "./modal-dialog";
 import { MailPasswordFields } from "./password-fields";
 
+interface PasswordDialogProps {
+  onClose: () => void;
+  onChanged: () => void;
+  username: string;
+  policy: LivePasswordPolicy | null | undefined;
+}
+
 /**
  * "Change mailbox password" in a modal dialog. Each opening mounts a new form, so it starts without the last
  * attempt's errors. The first step's button disappears once the password is set: focus then goes to the
@@ -21,12 +28,7 @@ export function PasswordDialog({
   onChanged,
   username,
   policy,
-}: {
-  onClose: () => void;
-  onChanged: () => void;
-  username: string;
-  policy: LivePasswordPolicy | null | undefined;
-}) {
+}: PasswordDialogProps) {
   const { t } = useI18n();
   return (
     <ModalDialog
@@ -47,12 +49,7 @@ function PasswordForm({
   onChanged,
   username,
   policy,
-}: {
-  onClose: () => void;
-  onChanged: () => void;
-  username: string;
-  policy: LivePasswordPolicy | null | undefined;
-}) {
+}: PasswordDialogProps) {
   const { t } = useI18n();
   const message = useMessage();
   const fetcher = useFetcher<MailActionResult>();
