@@ -57,7 +57,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["server/**/*.test.ts", "shared/**/*.test.ts", "client/**/*.test.{ts,tsx}"],
+    include: ["server/**/*.test.ts", "tools/**/*.test.ts", "shared/**/*.test.ts", "client/**/*.test.{ts,tsx}"],
     // Tests that need Debian packages (Dovecot) run in `npm run test:e2e` instead.
     exclude: ["**/node_modules/**", "**/*.e2e.test.ts"],
     environment: "node",

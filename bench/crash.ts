@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { startMailcowEmulator, type MailcowEmulator } from "../server/mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { ownerTag } from "../server/provisioning/provisioner";
 import { machine, tables, today, writeSection } from "./lib/report";
 import { spawnServer, type ServerProcess } from "./lib/server-process";

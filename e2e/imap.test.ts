@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CheckLoginResult, MailboxInfo } from "../shared/schemas/mailbox";
-import { startMailcowEmulator, type MailcowEmulator } from "../server/mailcow-emulator/index";
-import { deliverLmtp } from "../server/mailstack/lmtp";
-import { DOVECOT_VERSION, imapLogin, imapQuota, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../server/mailstack/test-support";
+import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
+import { deliverLmtp } from "../tools/mailstack/lmtp";
+import { DOVECOT_VERSION, imapLogin, imapQuota, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
 import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
 import { trpcSession, type TrpcSession } from "./trpc-http";
 

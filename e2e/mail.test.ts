@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { MailboxInfo, MailboxState } from "../shared/schemas/mailbox";
-import { startMailcowEmulator, type MailcowEmulator } from "../server/mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { launchBrowser, openPage, screenshot, startServer, type RunningServer, type WatchedPage } from "./harness";
 
 const DESKTOP = { width: 1280, height: 800 };

@@ -14,8 +14,8 @@ import { createLogger } from "./logger";
  * the login check) are pointed at it: 127.0.0.1, its IMAPS port, its self-signed certificate trusted.
  */
 async function startDemoMailcow(config: AppConfig, logger: Logger) {
-  const { startMailcowEmulator } = await import("./mailcow-emulator/index");
-  const { runningMailstack } = await import("./mailstack/index");
+  const { startMailcowEmulator } = await import("../tools/mailcow-emulator/index");
+  const { runningMailstack } = await import("../tools/mailstack/index");
   mkdirSync(config.DATA_DIR, { recursive: true });
   const mailstack = runningMailstack(path.join(config.DATA_DIR, "mailstack"));
   const emulator = await startMailcowEmulator({

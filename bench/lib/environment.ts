@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startMailcowEmulator, type MailcowEmulator } from "../../server/mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 
 export const DOMAIN = "example.test";
 export const MAILCOW_LATENCY_MS = 50;

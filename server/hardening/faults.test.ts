@@ -10,7 +10,7 @@ import path from "node:path";
 import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { beforeAll, describe, expect, test } from "vitest";
-import { startMailcowEmulator, type EmulatorFault, type MailcowEmulator } from "../mailcow-emulator/index";
+import { startMailcowEmulator, type EmulatorFault, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 import { ownerTag } from "../provisioning/provisioner";
 import type { Services } from "../services";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";

@@ -15,7 +15,7 @@ import { buildApp } from "../http/app";
 import { appRouter } from "../routers/_app";
 import type { Services } from "../services";
 import { STRONG_PASSWORD, testConfig } from "../test/create-test-context";
-import { startMailcowEmulator, type MailcowEmulator } from "../mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { createServices } from "../create-services";
 import { buildApp } from "../http/app";
 import { createLogger } from "../logger";
-import { startMailcowEmulator, type MailcowEmulator } from "../mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 import type { Services } from "../services";
 import { testConfig } from "../test/create-test-context";
 

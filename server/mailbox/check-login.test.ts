@@ -9,7 +9,7 @@ import path from "node:path";
 import { createServer as createTlsServer } from "node:tls";
 import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
-import { freePorts } from "../mailstack/test-support";
+import { freePorts } from "../../tools/mailstack/test-support";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { checkImapLogin, classifyImapError } from "./check-login";
 

@@ -199,7 +199,7 @@ describe("sign-up while Mailcow misbehaves keeps the account and converges after
 
 describe("permanent refusals and the retry window", () => {
   test("a full domain fails the mailbox for good, with words for the user, and forgets the password", async () => {
-    const limited = await import("../mailcow-emulator/index").then((m) => m.startMailcowEmulator({ domainLimits: { mailboxes: 0 } }));
+    const limited = await import("../../tools/mailcow-emulator/index").then((m) => m.startMailcowEmulator({ domainLimits: { mailboxes: 0 } }));
     try {
       const full = services({}, { mailcow: { baseUrl: limited.url, apiKey: limited.apiKey, timeoutMs: 500 } });
       const { user, caller } = await signUp(full);

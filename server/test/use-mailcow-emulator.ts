@@ -7,7 +7,7 @@
 //     const client = createMailcowClient(mailcow.config);
 //   });
 import { afterAll, beforeAll, beforeEach } from "vitest";
-import { startMailcowEmulator, type MailcowEmulator } from "../mailcow-emulator/index";
+import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 
 export type MailcowEmulatorOptions = NonNullable<Parameters<typeof startMailcowEmulator>[0]>;
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ImapFlow } from "imapflow";
-import { freePorts } from "../test/free-ports";
+import { freePorts } from "../../server/test/free-ports";
 import { dovecotVersion, startMailstack, type Mailstack } from "./mailstack";
 
 export { freePorts };

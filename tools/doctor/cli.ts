@@ -1,6 +1,6 @@
 // npm run doctor [-- --json]: checks the Mailcow settings and the live Mailcow without changing anything.
 // Exit code 0 when every check passed or only warned, 1 when one failed (2 for a usage error).
-import { readEnvSource } from "../env";
+import { readEnvSource } from "../../server/env";
 import { runDoctor } from "./doctor";
 import { formatReport } from "./format";
 

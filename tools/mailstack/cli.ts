@@ -2,7 +2,7 @@
 // `npm start` in demo mode backs the Mailcow emulator with it, so mail apps can log in at 127.0.0.1.
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../env";
+import { loadConfig } from "../../server/env";
 import { DEFAULT_PORTS } from "./config";
 import { deliverLmtp } from "./lmtp";
 import { runningMailstack, startMailstack, stopMailstack, type Mailstack } from "./mailstack";

@@ -5,7 +5,7 @@
 // runDoctor() takes the variables as a plain record (cli.ts gets them from server/env.ts) and never throws:
 // every outcome becomes a check with a verdict and, when something is wrong, what to do about it.
 import { randomBytes } from "node:crypto";
-import { checkRoomFor, createMailcowClient, isMailcowError, MIB, type MailcowClient, type MailcowDomain, type PasswordPolicy } from "../mailcow/index";
+import { checkRoomFor, createMailcowClient, isMailcowError, MIB, type MailcowClient, type MailcowDomain, type PasswordPolicy } from "../../server/mailcow/index";
 
 export type Verdict = "ok" | "warn" | "fail" | "skip";
 

@@ -42,7 +42,7 @@ export interface EmulatorOptions {
    */
   cookieAuth?: boolean;
   /**
-   * Back the mailboxes with a real Dovecot (server/mailcow-emulator/README.md, "Dovecot backend"): every mailbox
+   * Back the mailboxes with a real Dovecot (tools/mailcow-emulator/README.md, "Dovecot backend"): every mailbox
    * change rewrites this passwd-file (BLF-CRYPT hash, quota rule; inactive mailboxes cannot log in, deleted ones are
    * gone) before the API call returns, passwords are stored as {BLF-CRYPT} like Mailcow does, and get/mailbox reports
    * Dovecot's figures when doveadm is given. `npm run mailstack` starts a Dovecot that reads such a file.

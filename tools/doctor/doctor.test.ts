@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
-import { useMailcowEmulator } from "../test/use-mailcow-emulator";
+import { useMailcowEmulator } from "../../server/test/use-mailcow-emulator";
 import { runDoctor, type DoctorReport, type Verdict } from "./doctor";
 import { formatReport } from "./format";
 
@@ -206,7 +206,7 @@ describe("cli", () => {
   // A scratch working directory, so a developer's .env does not leak into the test.
   const cwd = mkdtempSync(path.join(tmpdir(), "doctor-cli-"));
   const cli = (args: string[], vars: Record<string, string>) =>
-    run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "server/doctor/cli.ts"), ...args], { cwd, env: vars }).then(
+    run(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), path.join(root, "tools/doctor/cli.ts"), ...args], { cwd, env: vars }).then(
       ({ stdout }) => ({ code: 0, stdout }),
       (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
     );
