@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
 import { createLimits } from "./auth/rate-limit";
@@ -55,6 +56,7 @@ export function createServices(
     db,
     logger,
     accounts: createAccounts(db),
+    audit: createAuditLog(db, now),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     limits: createLimits({
       loginPoints: config.LOGIN_RATE_LIMIT_POINTS,

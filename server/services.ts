@@ -1,5 +1,6 @@
 // Everything a request handler may use, built once per server process (or per test).
 import type { Logger } from "pino";
+import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
 import type { SessionStore } from "./auth/lucia";
@@ -15,6 +16,8 @@ export interface Services {
   config: AppConfig;
   db: Db;
   accounts: Accounts;
+  /** Who did what to whom: admin actions and users' mailbox-settings changes. */
+  audit: AuditLog;
   sessions: SessionStore;
   limits: Limits;
   logger: Logger;

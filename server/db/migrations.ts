@@ -55,4 +55,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX mailbox_due ON mailbox(next_attempt_at) WHERE state IN ('provisioning', 'pending', 'deleting');
     `,
   },
+  {
+    version: 6,
+    name: "audit log",
+    sql: `
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor_id TEXT,
+        actor_name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_user_id TEXT,
+        target TEXT,
+        result TEXT NOT NULL CHECK (result IN ('ok', 'refused', 'failed')),
+        detail TEXT,
+        ip TEXT
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log(at);
+      CREATE INDEX audit_log_target ON audit_log(target_user_id, id);
+      CREATE INDEX audit_log_action ON audit_log(action, id);
+    `,
+  },
 ];
