@@ -110,7 +110,7 @@ export function checkForwardingTargets(targets: readonly string[], policy: Forwa
 export function sieveString(value: string): string {
   const text = value
     .replace(/\r\n?/g, "\n")
-    // eslint-disable-next-line no-control-regex
+    // oxlint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "");
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
