@@ -79,6 +79,16 @@ export const EnvSchema = z
     MAILBOX_INFO_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(5),
     MAILCOW_POLICY_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(300),
 
+    /** Forwarding outside the company: `deny` (default) allows only MAILCOW_DOMAIN and FORWARDING_ALLOWED_DOMAINS. */
+    FORWARDING_EXTERNAL: z.enum(["allow", "deny"], { error: "expected allow or deny" }).default("deny"),
+    /** Comma-separated domains forwarding may go to when FORWARDING_EXTERNAL=deny (exact names, no subdomains). */
+    FORWARDING_ALLOWED_DOMAINS: z
+      .string()
+      .default("")
+      .transform((v) => v.split(",").map((d) => d.trim()).filter((d) => d !== ""))
+      .pipe(z.array(domainName)),
+    FORWARDING_MAX_TARGETS: positiveInt.max(50, "at most 50").default(5),
+
     LOGIN_RATE_LIMIT_POINTS: positiveInt.default(10),
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
     USER_ACTION_RATE_LIMIT_POINTS: positiveInt.default(10),

@@ -1,5 +1,6 @@
 // `npm run mailstack -- start|stop|status|deliver`: the development Dovecot under $DATA_DIR/mailstack. While it runs,
 // `npm start` in demo mode backs the Mailcow emulator with it, so mail apps can log in at 127.0.0.1.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../../server/env";
@@ -12,10 +13,12 @@ const USAGE = `Usage: npm run mailstack -- <command> [options]
     --imaps-port <n>    IMAP with TLS (default ${DEFAULT_PORTS.imaps})
     --imap-port <n>     IMAP, STARTTLS optional (default ${DEFAULT_PORTS.imap})
     --lmtp-port <n>     LMTP for delivering test mail (default ${DEFAULT_PORTS.lmtp})
-  stop                  stop it (by its PID)
+    --smtp-port <n>     SMTP submission, STARTTLS + AUTH (default ${DEFAULT_PORTS.smtp})
+  stop                  stop it (by its PIDs)
   status                is it running; ports, files, mail-app settings
-  deliver <address>     put a test message into a mailbox over LMTP
-    --subject <text>    (default "Hello from the mailstack")
+  deliver <address>     put a message into a mailbox over LMTP
+    --file <message.eml>  deliver this message as it is
+    --subject <text>    otherwise a simple text message (default "Hello from the mailstack")
     --text <text>
 Needs Debian's dovecot-imapd and dovecot-lmtpd (apt-get install -y dovecot-imapd dovecot-lmtpd) and openssl.`;
 
@@ -25,9 +28,12 @@ function describe(stack: Mailstack): string {
     `  IMAP (SSL/TLS):   127.0.0.1:${stack.imapsPort}`,
     `  IMAP (STARTTLS):  127.0.0.1:${stack.imapPort}`,
     `  LMTP:             127.0.0.1:${stack.lmtpPort}`,
+    `  SMTP (STARTTLS):  127.0.0.1:${stack.smtpPort} (pid ${stack.smtpPid}; AUTH required, sender = the signed-in user)`,
     `  passwd-file:      ${stack.passwdFile}`,
+    `  app passwords:    ${stack.appPasswordsFile}`,
+    `  outbox:           ${stack.outboxDir} (mail sent to other domains)`,
     `  certificate:      ${stack.certFile} (self-signed: a mail app asks once to accept it)`,
-    `  log:              ${stack.logFile}`,
+    `  log:              ${stack.logFile}, ${stack.smtpLogFile}`,
     "`npm start` in demo mode now creates real mailboxes here: log in with the full address and the sign-up password.",
   ].join("\n");
 }
@@ -46,6 +52,8 @@ async function main(): Promise<number> {
       "imaps-port": { type: "string" },
       "imap-port": { type: "string" },
       "lmtp-port": { type: "string" },
+      "smtp-port": { type: "string" },
+      file: { type: "string" },
       subject: { type: "string", default: "Hello from the mailstack" },
       text: { type: "string", default: "This message was delivered over LMTP by `npm run mailstack -- deliver`." },
       help: { type: "boolean", default: false },
@@ -65,6 +73,7 @@ async function main(): Promise<number> {
           imaps: portOption(values["imaps-port"], "imaps-port", DEFAULT_PORTS.imaps),
           imap: portOption(values["imap-port"], "imap-port", DEFAULT_PORTS.imap),
           lmtp: portOption(values["lmtp-port"], "lmtp-port", DEFAULT_PORTS.lmtp),
+          smtp: portOption(values["smtp-port"], "smtp-port", DEFAULT_PORTS.smtp),
         },
       });
       console.log(describe(stack));
@@ -73,7 +82,7 @@ async function main(): Promise<number> {
     case "stop": {
       const stack = runningMailstack(dir);
       await stopMailstack(dir);
-      console.log(stack ? `Dovecot (pid ${stack.pid}) stopped.` : "No mailstack was running.");
+      console.log(stack ? `Dovecot (pid ${stack.pid}) and SMTP (pid ${stack.smtpPid}) stopped.` : "No mailstack was running.");
       return 0;
     }
     case "status": {
@@ -86,7 +95,10 @@ async function main(): Promise<number> {
       if (!stack) throw new Error("No mailstack is running. Start one: npm run mailstack -- start");
       const to = rest[0];
       if (!to?.includes("@")) throw new Error("deliver needs the full address, e.g. npm run mailstack -- deliver ada@example.test");
-      const answer = await deliverLmtp({ port: stack.lmtpPort }, { from: "mailstack@example.test", to, subject: values.subject, text: values.text });
+      const from = "mailstack@example.test";
+      const answer = values.file
+        ? await deliverLmtp({ port: stack.lmtpPort }, { from, to, raw: readFileSync(values.file) })
+        : await deliverLmtp({ port: stack.lmtpPort }, { from, to, subject: values.subject, text: values.text });
       console.log(answer);
       return 0;
     }

@@ -1,71 +1,43 @@
-// Just enough LMTP (RFC 2033) to drop a message into a mailstack mailbox: for the e2e suite and
-// `npm run mailstack -- deliver <address>`. One recipient, one message, dot-stuffed, CRLF line ends.
-import { randomUUID } from "node:crypto";
-import { connect } from "node:net";
+// Delivery into mailstack mailboxes over LMTP (RFC 2033) with nodemailer's LMTP transport: for the e2e suite, the
+// SMTP submission service and `npm run mailstack -- deliver <address> [--file message.eml]`.
+import nodemailer from "nodemailer";
 
-export interface LmtpMessage {
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-}
+/** A simple text message built here, or a ready message (`raw`, e.g. an .eml file) delivered byte for byte. */
+export type LmtpMessage =
+  | { from: string; to: string | string[]; subject: string; text: string }
+  | { from: string; to: string | string[]; raw: Buffer | string };
 
 export class LmtpError extends Error {}
 
-/** Resolves with the server's answer to the end of DATA (e.g. "250 2.0.0 <ada@example.test> … Saved"). */
-export function deliverLmtp(target: { host?: string; port: number }, message: LmtpMessage, timeoutMs = 10_000): Promise<string> {
-  const body = [
-    `From: <${message.from}>`,
-    `To: <${message.to}>`,
-    `Subject: ${message.subject}`,
-    `Date: ${new Date().toUTCString()}`,
-    `Message-ID: <${randomUUID()}@mailstack.invalid>`,
-    "MIME-Version: 1.0",
-    "Content-Type: text/plain; charset=utf-8",
-    "Content-Transfer-Encoding: 8bit",
-    "",
-    ...message.text.split(/\r?\n/).map((line) => (line.startsWith(".") ? `.${line}` : line)),
-  ].join("\r\n");
-  const steps: { send: string | null; expect: string }[] = [
-    { send: null, expect: "220" },
-    { send: "LHLO mailstack.invalid", expect: "250" },
-    { send: `MAIL FROM:<${message.from}>`, expect: "250" },
-    { send: `RCPT TO:<${message.to}>`, expect: "250" },
-    { send: "DATA", expect: "354" },
-    { send: `${body}\r\n.`, expect: "250" },
-    { send: "QUIT", expect: "221" },
-  ];
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: target.host ?? "127.0.0.1", port: target.port });
-    socket.setTimeout(timeoutMs, () => fail(new LmtpError(`LMTP timed out after ${timeoutMs} ms`)));
-    let buffer = "";
-    let step = 0;
-    let delivered = "";
-    const fail = (error: Error) => {
-      socket.destroy();
-      reject(error);
-    };
-    socket.on("error", fail);
-    socket.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString("utf8");
-      let end: number;
-      while ((end = buffer.indexOf("\r\n")) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        // Multi-line replies ("250-…") end with the line whose code is followed by a space.
-        if (/^\d{3}-/.test(line)) continue;
-        const current = steps[step];
-        if (!current) continue;
-        if (!line.startsWith(current.expect)) return fail(new LmtpError(`LMTP: expected ${current.expect}, got "${line}"`));
-        if (step === 5) delivered = line;
-        step++;
-        const next = steps[step];
-        if (!next) {
-          socket.end();
-          return resolve(delivered);
-        }
-        socket.write(`${next.send}\r\n`);
-      }
-    });
+/**
+ * Resolves with the server's answer to the end of DATA (e.g. "250 2.0.0 <ada@example.test> … Saved"); rejects with
+ * LmtpError when any recipient is refused.
+ */
+export async function deliverLmtp(target: { host?: string; port: number }, message: LmtpMessage, timeoutMs = 10_000): Promise<string> {
+  const transport = nodemailer.createTransport({
+    lmtp: true,
+    host: target.host ?? "127.0.0.1",
+    port: target.port,
+    secure: false,
+    ignoreTLS: true,
+    name: "mailstack.invalid",
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
   });
+  const to = Array.isArray(message.to) ? message.to : [message.to];
+  try {
+    const info = await transport.sendMail(
+      "raw" in message
+        ? { envelope: { from: message.from, to }, raw: message.raw }
+        : { from: message.from, to, subject: message.subject, text: message.text, envelope: { from: message.from, to } },
+    );
+    if (info.rejected.length > 0) throw new LmtpError(`LMTP refused ${info.rejected.join(", ")}: ${info.response}`);
+    return info.response;
+  } catch (error) {
+    if (error instanceof LmtpError) throw error;
+    throw new LmtpError(`LMTP delivery failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    transport.close();
+  }
 }

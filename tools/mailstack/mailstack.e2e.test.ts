@@ -45,14 +45,14 @@ describe(`life cycle (Dovecot ${DOVECOT_VERSION})`, () => {
     // A leftover socket file of an earlier run would delay auth by 5 s.
     mkdirSync(paths.runDir, { recursive: true });
     writeFileSync(path.join(paths.runDir, "anvil-auth-penalty"), "");
-    const [imaps, imap, lmtp] = await freePorts(3);
+    const [imaps, imap, lmtp, smtp] = await freePorts(4);
     const started = Date.now();
-    const stack = await startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp! }, attached: true });
+    const stack = await startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp!, smtp: smtp! }, attached: true });
     expect(Date.now() - started).toBeLessThan(4_000);
-    expect(stack).toMatchObject({ imapsPort: imaps, imapPort: imap, lmtpPort: lmtp, passwdFile: paths.passwdFile, certFile: paths.certFile });
+    expect(stack).toMatchObject({ imapsPort: imaps, imapPort: imap, lmtpPort: lmtp, smtpPort: smtp, passwdFile: paths.passwdFile, certFile: paths.certFile });
     expect(readFileSync(stack.certFile, "utf8")).toContain("BEGIN CERTIFICATE");
     expect(runningMailstack(dir)).toMatchObject({ pid: stack.pid, imapsPort: imaps });
-    await expect(startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp! } })).rejects.toThrow(/already running/);
+    await expect(startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp!, smtp: smtp! } })).rejects.toThrow(/already running/);
     // Nobody in the passwd-file yet: a login is refused, not broken.
     expect(await imapLogin(stack, "nobody@example.test", "x")).toMatchObject({ ok: false, code: "AUTHENTICATIONFAILED" });
     await stack.stop();
@@ -60,7 +60,9 @@ describe(`life cycle (Dovecot ${DOVECOT_VERSION})`, () => {
     expect(existsSync(paths.state)).toBe(false);
     // Dead at once (at most a zombie); Node reaps its child a moment later.
     expect(processState(stack.pid)).toMatch(/^(gone|zombie)$/);
+    expect(processState(stack.smtpPid)).toMatch(/^(gone|zombie)$/);
     await expect.poll(() => processState(stack.pid), { timeout: 3000 }).toBe("gone");
+    await expect.poll(() => processState(stack.smtpPid), { timeout: 3000 }).toBe("gone");
     await stack.stop(); // twice is fine
   });
 
@@ -69,9 +71,9 @@ describe(`life cycle (Dovecot ${DOVECOT_VERSION})`, () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
     const taken = (blocker.address() as { port: number }).port;
-    const [imap, lmtp] = await freePorts(2);
+    const [imap, lmtp, smtp] = await freePorts(3);
     try {
-      await expect(startMailstack({ dir, ports: { imaps: taken, imap: imap!, lmtp: lmtp! }, attached: true })).rejects.toThrow(
+      await expect(startMailstack({ dir, ports: { imaps: taken, imap: imap!, lmtp: lmtp!, smtp: smtp! }, attached: true })).rejects.toThrow(
         /Dovecot did not start[\s\S]*Address already in use/,
       );
       expect(runningMailstack(dir)).toBeNull();

@@ -7,7 +7,9 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readF
 import { connect } from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
-import { DEFAULT_PORTS, dovecotConfig, mailstackPaths, type MailstackPorts, type MailstackUser } from "./config";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { appPasswordCheckScript, DEFAULT_PORTS, dovecotConfig, mailstackPaths, type MailstackPaths, type MailstackPorts, type MailstackUser } from "./config";
 
 export interface StartMailstackOptions {
   /** Everything lives here: dovecot.conf, users (the passwd-file), ssl/, mail/, log/, run/, state/. */
@@ -31,8 +33,17 @@ export interface Mailstack {
   imapsPort: number;
   imapPort: number;
   lmtpPort: number;
+  /** SMTP submission: STARTTLS, AUTH PLAIN/LOGIN against Dovecot, sender = the signed-in user. */
+  smtpPort: number;
+  /** The SMTP submission process (a Node process beside Dovecot). */
+  smtpPid: number;
   /** The passwd-file Dovecot authenticates against: give it to the Mailcow emulator's Dovecot backend. */
   passwdFile: string;
+  /** App passwords with their protocols (`<address>:<hash>:<services>`), beside the passwd-file. */
+  appPasswordsFile: string;
+  /** Mail the SMTP service accepted for recipients outside the mailstack: <id>.eml + <id>.json. */
+  outboxDir: string;
+  smtpLogFile: string;
   /** The self-signed certificate (CN localhost, IP 127.0.0.1): trust it to verify TLS (MAIL_TLS_CA_FILE). */
   certFile: string;
   /** The last_login plugin's dict file (last IMAP login per user). */
@@ -47,6 +58,7 @@ export interface Mailstack {
 /** What `mailstack start` leaves in <dir>/mailstack.json for `status`, `stop` and the demo. */
 interface MailstackState {
   pid: number;
+  smtpPid: number;
   ports: MailstackPorts;
   startedAt: string;
   dovecotBinary: string;
@@ -59,6 +71,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Whether `pid` is a live Dovecot master started with this directory's config (guards against PID reuse). */
 function isOurDovecot(pid: number, configPath: string): boolean {
+  return isOurProcess(pid, (cmdline) => cmdline.some((arg) => arg.endsWith("dovecot")) && cmdline.includes(configPath));
+}
+
+/** Whether `pid` is the SMTP process started for this directory. */
+function isOurSmtp(pid: number, dir: string): boolean {
+  return isOurProcess(pid, (cmdline) => cmdline.includes(SMTP_MAIN) && cmdline.some((arg) => arg.includes(JSON.stringify(dir))));
+}
+
+const SMTP_MAIN = fileURLToPath(new URL("./smtp-main.ts", import.meta.url));
+
+function isOurProcess(pid: number, matches: (cmdline: string[]) => boolean): boolean {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -66,8 +89,7 @@ function isOurDovecot(pid: number, configPath: string): boolean {
     if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return cmdline.some((arg) => arg.endsWith("dovecot")) && cmdline.includes(configPath);
+    return matches(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"));
   } catch {
     // No /proc (not Linux): the signal test has to do; a zombie of our own counts as gone.
     return true;
@@ -91,7 +113,12 @@ function handle(dir: string, state: MailstackState): Mailstack {
     imapsPort: state.ports.imaps,
     imapPort: state.ports.imap,
     lmtpPort: state.ports.lmtp,
+    smtpPort: state.ports.smtp,
+    smtpPid: state.smtpPid,
     passwdFile: paths.passwdFile,
+    appPasswordsFile: paths.appPasswordsFile,
+    outboxDir: paths.outboxDir,
+    smtpLogFile: paths.smtpLogFile,
     certFile: paths.certFile,
     lastLoginFile: paths.lastLoginDict,
     lmtpSocket: paths.lmtpSocket,
@@ -154,8 +181,8 @@ function ensureCertificate(paths: ReturnType<typeof mailstackPaths>): void {
   }
 }
 
-/** Waits for this instance's greeting on the plain IMAP port (another server on that port does not count). */
-function greeting(port: number, expected: string, timeoutMs: number): Promise<boolean> {
+/** Waits for this instance's greeting (IMAP "* OK", SMTP "220"); another server on that port does not count. */
+function greeting(port: number, expected: string, timeoutMs: number, prefix = "* OK"): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
     let data = "";
@@ -166,7 +193,7 @@ function greeting(port: number, expected: string, timeoutMs: number): Promise<bo
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on("data", (chunk: Buffer) => {
       data += chunk.toString("latin1");
-      if (data.includes("\n")) done(data.startsWith("* OK") && data.includes(expected));
+      if (data.includes("\n")) done(data.startsWith(prefix) && data.includes(expected));
     });
     socket.on("error", () => done(false));
     socket.on("close", () => done(false));
@@ -193,7 +220,7 @@ export async function startMailstack(options: StartMailstackOptions): Promise<Ma
   if (running) throw new MailstackError(`A mailstack is already running from ${paths.root} (pid ${running.pid})`);
 
   const user = mailUser();
-  for (const dir of [paths.root, paths.sslDir, paths.stateDir, paths.logDir, paths.mailDir, paths.lastLoginDir]) {
+  for (const dir of [paths.root, paths.sslDir, paths.stateDir, paths.logDir, paths.mailDir, paths.lastLoginDir, paths.outboxDir]) {
     mkdirSync(dir, { recursive: true });
   }
   // NOTE: sockets left in base_dir by an earlier run (a leftover anvil-auth-penalty socket above all) make auth
@@ -213,6 +240,11 @@ export async function startMailstack(options: StartMailstackOptions): Promise<Ma
   // Kept across restarts: the emulator owns its content and rewrites it whenever it starts.
   if (!existsSync(paths.passwdFile)) writeFileSync(paths.passwdFile, "");
   chmodSync(paths.passwdFile, 0o644);
+  // Same for the app passwords (the emulator's file); the checkpassword program runs as the mail user.
+  if (!existsSync(paths.appPasswordsFile)) writeFileSync(paths.appPasswordsFile, "");
+  chmodSync(paths.appPasswordsFile, 0o644);
+  writeFileSync(paths.appPasswordCheck, appPasswordCheckScript(paths, doveadmBinary), { mode: 0o755 });
+  chmodSync(paths.appPasswordCheck, 0o755);
   rmSync(paths.state, { force: true });
 
   const out = openSync(paths.stdoutFile, "a");
@@ -233,7 +265,7 @@ export async function startMailstack(options: StartMailstackOptions): Promise<Ma
     throw new MailstackError(`${command[0]} could not be started: ${error.message}`, { cause: error });
   }
   const pid = child.pid;
-  const state: MailstackState = { pid, ports, startedAt: new Date().toISOString(), dovecotBinary, doveadmBinary };
+  const state: MailstackState = { pid, smtpPid: 0, ports, startedAt: new Date().toISOString(), dovecotBinary, doveadmBinary };
   writeFileSync(paths.state, `${JSON.stringify(state, null, 2)}\n`);
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
@@ -251,13 +283,74 @@ export async function startMailstack(options: StartMailstackOptions): Promise<Ma
     }
     await sleep(20);
   }
+  try {
+    state.smtpPid = await startSmtp(paths, state, hello, Boolean(options.attached), deadline);
+  } catch (error) {
+    await stopMailstack(paths.root);
+    throw error;
+  }
+  writeFileSync(paths.state, `${JSON.stringify(state, null, 2)}\n`);
   return handle(paths.root, state);
+}
+
+/** Starts the SMTP submission process (detached, like Dovecot) and waits for its banner; returns its PID. */
+async function startSmtp(paths: MailstackPaths, state: MailstackState, hello: string, attached: boolean, deadline: number): Promise<number> {
+  const options = {
+    dir: paths.root,
+    port: state.ports.smtp,
+    banner: hello,
+    certFile: paths.certFile,
+    keyFile: paths.keyFile,
+    passwdFile: paths.passwdFile,
+    outboxDir: paths.outboxDir,
+    lmtpPort: state.ports.lmtp,
+    doveadm: { binary: state.doveadmBinary, config: paths.config },
+  };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const argv = [process.execPath, "--import", tsx, SMTP_MAIN, JSON.stringify(options)];
+  const command = attached ? ["setpriv", "--pdeathsig", "KILL", ...argv] : argv;
+  const out = openSync(paths.smtpLogFile, "a");
+  const child = spawn(command[0]!, command.slice(1), { detached: true, stdio: ["ignore", out, out], cwd: path.resolve(path.dirname(SMTP_MAIN), "../..") });
+  closeSync(out);
+  let gone: number | null | undefined;
+  child.once("exit", (code) => (gone = code));
+  child.once("error", () => (gone = -1));
+  child.unref();
+  const failure = (why: string) => new MailstackError(`The SMTP submission service did not start: ${why}\n--- ${paths.smtpLogFile}\n${tail(paths.smtpLogFile)}`);
+  for (;;) {
+    if (gone !== undefined) throw failure(`it exited with code ${gone}`);
+    if (await greeting(state.ports.smtp, hello, 1_000, "220")) return child.pid!;
+    if (Date.now() > deadline + 15_000) {
+      if (child.pid) killGroup(child.pid);
+      throw failure(`no SMTP banner on 127.0.0.1:${state.ports.smtp}`);
+    }
+    await sleep(50);
+  }
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // gone meanwhile
+  }
 }
 
 /** Stops the instance running from `dir` (no-op when none is); removes its state file and sockets. */
 export async function stopMailstack(dir: string): Promise<void> {
   const paths = mailstackPaths(dir);
   const state = readState(paths.root);
+  if (state?.smtpPid && isOurSmtp(state.smtpPid, paths.root)) {
+    const smtpAlive = () => isOurSmtp(state.smtpPid, paths.root) && !isZombie(state.smtpPid);
+    try {
+      process.kill(state.smtpPid, "SIGTERM");
+    } catch {
+      // gone meanwhile
+    }
+    const deadline = Date.now() + 3_000;
+    while (smtpAlive() && Date.now() < deadline) await sleep(25);
+    if (smtpAlive()) killGroup(state.smtpPid);
+  }
   if (state && isOurDovecot(state.pid, paths.config)) {
     const alive = () => isOurDovecot(state.pid, paths.config) && !isZombie(state.pid);
     try {

@@ -23,9 +23,9 @@ export async function startTestMailstack({ dir = mkdtempSync(path.join(tmpdir(),
   let lastError: unknown;
   // A port found free can be taken before Dovecot binds it: one more try with fresh ports.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const [imaps, imap, lmtp] = await freePorts(3);
+    const [imaps, imap, lmtp, smtp] = await freePorts(4);
     try {
-      const stack = await startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp! }, attached: true });
+      const stack = await startMailstack({ dir, ports: { imaps: imaps!, imap: imap!, lmtp: lmtp!, smtp: smtp! }, attached: true });
       return {
         ...stack,
         async cleanup() {
