@@ -1,10 +1,10 @@
 // `npm run backup`: a consistent copy of the platform database taken while the server runs (SQLite's online
 // backup API through better-sqlite3: the copy is one committed state even while sign-ups write), packed into one
 // compressed, checksummed, optionally encrypted file (format.ts), and `--keep N` rotation.
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { EXTENSION, MAGIC, pack, sha256, type Manifest } from "./format";
+import { EXTENSION, MAGIC, pack, sha256, type Manifest, type ScryptCost } from "./format";
 
 export interface BackupOptions {
   /** The live database (DATABASE_PATH). */
@@ -15,6 +15,8 @@ export interface BackupOptions {
   /** Keep this many newest backups in the output directory, delete older ones. */
   keep?: number | null;
   now?: () => Date;
+  /** scrypt's cost for an encrypted backup (default N=2^17, r=8, p=1); lower only in tests. */
+  scryptCost?: ScryptCost;
 }
 
 export interface BackupResult {
@@ -38,7 +40,9 @@ export function backupName(at: Date): string {
 
 function resolveOut(out: string, at: Date): string {
   const isDir = out.endsWith("/") || out.endsWith(path.sep) || (statSync(out, { throwIfNoEntry: false })?.isDirectory() ?? false);
-  return path.resolve(isDir ? path.join(out, backupName(at)) : out);
+  const file = path.resolve(isDir ? path.join(out, backupName(at)) : out);
+  mkdirSync(path.dirname(file), { recursive: true });
+  return file;
 }
 
 /** Row counts of every table, and PRAGMA user_version, of a database file. */
@@ -70,7 +74,7 @@ function writeDurably(file: string, data: Buffer): void {
   }
 }
 
-export async function createBackup({ databasePath, out, passphrase = null, keep = null, now = () => new Date() }: BackupOptions): Promise<BackupResult> {
+export async function createBackup({ databasePath, out, passphrase = null, keep = null, now = () => new Date(), scryptCost }: BackupOptions): Promise<BackupResult> {
   const at = now();
   const file = resolveOut(out, at);
   if (keep !== null && !file.endsWith(EXTENSION)) {
@@ -113,7 +117,7 @@ export async function createBackup({ databasePath, out, passphrase = null, keep 
     databaseBytes: database.length,
     databaseSha256: sha256(database),
   };
-  const packed = await pack(database, manifest, passphrase);
+  const packed = await pack(database, manifest, passphrase, scryptCost);
   writeDurably(file, packed);
   const removed = keep !== null ? rotate(path.dirname(file), keep) : [];
   return { file, bytes: packed.length, manifest, encrypted: passphrase !== null, removed };

@@ -72,28 +72,30 @@ export const SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const;
 
 export const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 
-async function deriveKeys(passphrase: string, salt: Buffer, params: { N: number; r: number; p: number }) {
+async function deriveKeys(passphrase: string, salt: Buffer, params: ScryptCost) {
   const bytes = await scrypt(passphrase, salt, 64, { ...params, maxmem: 256 * params.N * params.r + 32 * 1024 * 1024 });
   return { cipherKey: bytes.subarray(0, 32), checkKey: bytes.subarray(32) };
 }
 const keyCheck = (checkKey: Buffer) => createHmac("sha256", checkKey).update("platform-mail backup key check").digest();
 
-/** Packs a database file into the container. */
-export async function pack(database: Buffer, manifest: Manifest, passphrase: string | null): Promise<Buffer> {
+export type ScryptCost = { N: number; r: number; p: number };
+
+/** Packs a database file into the container (`cost`: scrypt's, stored in the header; lower only in tests). */
+export async function pack(database: Buffer, manifest: Manifest, passphrase: string | null, cost: ScryptCost = SCRYPT): Promise<Buffer> {
   const compressed = await gzip(database, { level: 9 });
   let payload = compressed;
   let encryption: Header["encryption"] = null;
   if (passphrase !== null) {
     const salt = randomBytes(16);
     const iv = randomBytes(12);
-    const { cipherKey, checkKey } = await deriveKeys(passphrase, salt, SCRYPT);
+    const { cipherKey, checkKey } = await deriveKeys(passphrase, salt, cost);
     const cipher = createCipheriv("aes-256-gcm", cipherKey, iv);
     cipher.setAAD(Buffer.from(JSON.stringify(manifest)));
     payload = Buffer.concat([cipher.update(compressed), cipher.final()]);
     encryption = {
       cipher: "aes-256-gcm",
       kdf: "scrypt",
-      ...SCRYPT,
+      ...cost,
       salt: salt.toString("base64"),
       iv: iv.toString("base64"),
       tag: cipher.getAuthTag().toString("base64"),
