@@ -90,13 +90,13 @@ describe("backup and restore", () => {
     const signUps = Array.from({ length: 20 }, (_, i) => signUp(app, `during${i}`).finally(() => finished++));
     // Taken in the middle: some sign-ups are committed, the others are still hashing and writing.
     await expect.poll(() => finished, { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+    const answeredBefore = finished;
     const backup = await createBackup({ databasePath, out: `${path.join(root, "backups-online")}/` });
-    const finishedAtBackup = finished;
     for (const { username, cookie } of await Promise.all(signUps)) known.set(username, cookie);
 
     // The copy is one committed state: each account came with its session and mailbox record (one transaction).
-    const { user: users, session: sessions, mailbox: mailboxes } = backup.manifest.tables;
-    expect(users).toBeGreaterThanOrEqual(10);
+    const { user: users = 0, session: sessions, mailbox: mailboxes } = backup.manifest.tables;
+    expect(users).toBeGreaterThanOrEqual(5 + answeredBefore);
     expect(users).toBeLessThanOrEqual(25);
     expect(sessions).toBe(users);
     expect(mailboxes).toBe(users);
