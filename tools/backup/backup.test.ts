@@ -265,7 +265,7 @@ describe("the CLI", () => {
     const out = path.join(root, "cli.pmbak");
 
     const backup = await cliRun(["backup", "--out", out], { DATA_DIR: dataDir });
-    expect(backup.out).toMatch(/Backup written: .*cli\.pmbak \([\d.]+ MiB, not encrypted\)/);
+    expect(backup.out).toMatch(/Backup written: .*cli\.pmbak \([\d.]+ KiB, not encrypted\)/);
     expect(backup.out).toMatch(/rows: .*session 2.*user 2/);
     expect(backup.code).toBe(0);
 

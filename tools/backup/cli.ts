@@ -31,7 +31,7 @@ function readPassphrase(file: string | undefined, fromEnv: string | undefined): 
   return fromEnv ?? null;
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(2)} MiB`);
 
 async function main(): Promise<number> {
   const [command, ...args] = process.argv.slice(2);
@@ -68,8 +68,8 @@ async function main(): Promise<number> {
     const rows = Object.entries(result.manifest.tables).map(([table, n]) => `${table} ${n}`).join(", ");
     console.log(
       [
-        `Backup written: ${result.file} (${mib(result.bytes)}, ${result.encrypted ? "encrypted" : "not encrypted"})`,
-        `  database ${databasePath}, schema version ${result.manifest.schemaVersion}, ${mib(result.manifest.databaseBytes)}`,
+        `Backup written: ${result.file} (${size(result.bytes)}, ${result.encrypted ? "encrypted" : "not encrypted"})`,
+        `  database ${databasePath}, schema version ${result.manifest.schemaVersion}, ${size(result.manifest.databaseBytes)}`,
         `  rows: ${rows}`,
         `  sha256 ${result.manifest.databaseSha256}`,
         ...result.removed.map((file) => `  removed (--keep ${keep}): ${file}`),
