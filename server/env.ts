@@ -93,11 +93,28 @@ export const EnvSchema = z
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
     USER_ACTION_RATE_LIMIT_POINTS: positiveInt.default(10),
     USER_ACTION_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
+
+    /** Bearer token for GET /metrics; unset: /metrics answers loopback clients only. */
+    METRICS_TOKEN: optionalString.pipe(z.string().min(16, "use at least 16 characters, e.g. openssl rand -hex 32").optional()),
+    /** Operator alerts are POSTed here as signed JSON (quota crossings, provisioning needing a person, …). */
+    ALERT_WEBHOOK_URL: optionalString.pipe(
+      z
+        .url({ error: "expected a URL like https://hooks.example.com/platform-mail" })
+        .refine((u) => /^https?:\/\//.test(u), "expected an http(s) URL")
+        .optional(),
+    ),
+    /** HMAC-SHA256 key for the X-Platform-Mail-Signature header of every alert. */
+    ALERT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, "use at least 16 characters, e.g. openssl rand -hex 32").optional()),
+    /** Encrypts `npm run backup` and opens it in `npm run restore` when --passphrase-file is not given. */
+    BACKUP_PASSPHRASE: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {
       if (!env.MAILCOW_API_KEY) ctx.addIssue({ code: "custom", path: ["MAILCOW_API_KEY"], message: "required when MAILCOW_API_URL is set" });
       if (!env.MAILCOW_DOMAIN) ctx.addIssue({ code: "custom", path: ["MAILCOW_DOMAIN"], message: "required when MAILCOW_API_URL is set" });
+    }
+    if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["ALERT_WEBHOOK_SECRET"], message: "required when ALERT_WEBHOOK_URL is set: receivers verify alerts with it" });
     }
     if (env.NODE_ENV !== "production") return;
     const need = (key: "MAILCOW_API_URL" | "MAILCOW_API_KEY" | "MAILCOW_DOMAIN" | "APP_ORIGIN", why: string) => {
@@ -150,7 +167,7 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join(".") || "environment";
       const value = source[key];
-      const shown = value === undefined || /KEY|SECRET|PASSWORD/.test(key) ? "" : ` (got "${value}")`;
+      const shown = value === undefined || /KEY|SECRET|PASSWORD|TOKEN|PASSPHRASE/.test(key) ? "" : ` (got "${value}")`;
       return `${key}: ${issue.message}${shown}`;
     });
     return { ok: false, problems };

@@ -7,6 +7,7 @@ import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-se
 import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
+import { lockDatabase } from "./ops/server-lock";
 
 /**
  * Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. When a mailstack runs
@@ -47,6 +48,8 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
 export async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  // Held while the server runs: `npm run restore` refuses to replace a database in use (and a second server stops).
+  const databaseLock = config.DATABASE_PATH === ":memory:" ? null : lockDatabase(config.DATABASE_PATH, "server");
   const demo = config.demo ? await startDemoMailcow(config, logger) : null;
   const emulator = demo?.emulator ?? null;
   const mailcow: MailcowConnection = emulator
@@ -64,6 +67,7 @@ export async function main(): Promise<void> {
     await app.close();
     await services.provisioner.stop();
     services.db.close();
+    databaseLock?.release();
     await emulator?.close();
     clearTimeout(timer);
     process.exit(0);

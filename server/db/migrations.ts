@@ -56,6 +56,25 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: "operations: meta marks and alert dedupe",
+    sql: `
+      -- Small operational facts, e.g. 'reconcile_due' written by \`npm run restore\` (a JSON value).
+      CREATE TABLE meta (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      -- Alerts that fired and whose condition has not ended yet: one row per dedupe key, so an alert fires once
+      -- per crossing; the row is deleted when the condition ends.
+      CREATE TABLE alert_state (
+        key TEXT PRIMARY KEY NOT NULL,
+        fired_at INTEGER NOT NULL,
+        payload TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 6,
     name: "audit log",
     sql: `

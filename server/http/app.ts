@@ -12,6 +12,7 @@ import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
 import { mailClientConfigRoutes } from "./mail-client-config";
+import { countTrpcError, installMetrics } from "./metrics";
 
 export interface AppOptions {
   /** Folder with the built client (index.html + assets); the SPA is not served when it is missing. */
@@ -26,6 +27,9 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
     bodyLimit: 1024 * 1024,
   });
   const https = services.config.APP_ORIGIN?.startsWith("https://") ?? false;
+
+  // Operator metrics: request counters for every route below, and GET /metrics.
+  installMetrics(app, services);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -60,6 +64,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
         return limited ? { headers: new Headers({ "retry-after": String(limited.retryAfterSeconds) }) } : {};
       },
       onError({ error, path: procedure }) {
+        countTrpcError(error.code, procedure); // operator metrics
         if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "BAD_GATEWAY") {
           services.logger.error({ err: error.cause ?? error, procedure }, "procedure failed");
         }
