@@ -1,7 +1,7 @@
 // The adapter's auth pause, request limiter and read-only detection against the emulator over real HTTP, with an
 // injected clock for the pause. A small proxy in front of the emulator plays "the key was revoked in Mailcow"
 // (it swaps the key for a wrong one while `revoked`), so a key can go bad and come back while the client runs.
-import { createServer, request, type Server } from "node:http";
+import { createServer, request, type OutgoingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
@@ -17,7 +17,7 @@ let revoked = false;
 beforeAll(async () => {
   proxy = createServer((req, res) => {
     const target = new URL(req.url ?? "/", mailcow.emulator.url);
-    const headers = { ...req.headers, host: target.host };
+    const headers: OutgoingHttpHeaders = { ...req.headers, host: target.host };
     if (revoked) headers["x-api-key"] = "REVOKED-000000-000000-000000-000000";
     const upstream = request(target, { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
