@@ -57,7 +57,9 @@ describe("a wrong API key", () => {
     const first = await Promise.all([signUp(services), signUp(services), signUp(services)]);
     await Promise.allSettled(Array.from({ length: 50 }, (_, i) => services.mailcow.getMailbox(`someone${i}@${mailcow.emulator.domain}`)));
     expect(mailcow.emulator.stats().requests).toBe(1);
-    expect(first.map((s) => s.user.mailbox)).toEqual(Array(3).fill({ state: "pending", reason: "mailcow_auth" }));
+    await services.provisioner.drain();
+    const rows = first.map(({ user }) => services.provisioner.store.get(user.id));
+    expect(rows.map((row) => [row?.state, row?.reason])).toEqual(Array(3).fill(["pending", "mailcow_auth"]));
     expect(services.mailcow.authStatus()).toMatchObject({ paused: true, reason: "authentication_failed", rejected: 1 });
 
     // An hour, minute by minute: the worker retries every due job, a sign-up every 10 minutes, Mail pages, a
