@@ -26,57 +26,55 @@ export function MailboxOverview({
   const { live } = info;
   const mustSetPassword = live?.forcePasswordChange ?? false;
   return (
-    <>
-      <MailServerNotice info={info} />
-      <section className={cardClass} aria-labelledby="mailbox-address-label">
-        <div className="space-y-6 p-5 sm:p-6">
-          <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
-            <div className="min-w-0">
-              <h2 id="mailbox-address-label" className="text-sm font-medium text-gray-600">
-                {t("mail.address")}
-              </h2>
-              <div className="mt-0.5 flex items-center gap-1.5">
-                <p className="min-w-0 text-xl font-semibold break-words text-gray-900" data-testid="mail-address">
-                  <Address email={info.address} />
-                </p>
-                <CopyButton value={info.address} label={t("mail.address")} />
-              </div>
+    <section className={cardClass} aria-labelledby="mailbox-address-label">
+      <div className="space-y-6 p-5 sm:p-6">
+        <MailServerNotice info={info} />
+        <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
+          <div className="min-w-0">
+            <h2 id="mailbox-address-label" className="text-sm font-medium text-gray-600">
+              {t("mail.address")}
+            </h2>
+            <div className="mt-0.5 flex items-center gap-1.5">
+              <p className="min-w-0 text-xl font-semibold break-words text-gray-900" data-testid="mail-address">
+                <Address email={info.address} />
+              </p>
+              <CopyButton value={info.address} label={t("mail.address")} />
             </div>
-            <span
-              data-testid="mail-status"
-              className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-semibold ring-1 ring-inset ${
-                live ? "bg-green-50 text-green-800 ring-green-200" : "bg-gray-100 text-gray-700 ring-gray-200"
-              }`}
-            >
-              <span aria-hidden="true" className={`size-1.5 rounded-full ${live ? "bg-green-600" : "bg-gray-500"}`} />
-              <span className="sr-only">{t("mail.status.label")} </span>
-              {t(live ? "mail.status.active" : "mail.status.unknown")}
-            </span>
           </div>
-          {live && <LiveFigures live={live} />}
-        </div>
-        <div className="flex flex-col gap-3 border-t border-gray-100 px-5 py-4 sm:flex-row sm:flex-wrap sm:px-6">
-          <a
-            href={info.settings.webmailUrl}
-            target="_blank"
-            rel="noopener noreferrer"
-            className={mustSetPassword ? secondaryButtonClass : primaryButtonClass}
+          <span
+            data-testid="mail-status"
+            className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-1 text-xs font-semibold ring-1 ring-inset ${
+              live ? "bg-green-50 text-green-800 ring-green-200" : "bg-gray-100 text-gray-700 ring-gray-200"
+            }`}
           >
-            <ExternalLink aria-hidden="true" className="size-4" />
-            {t("mail.action.webmail")}
-            <span className="sr-only"> {t("mail.action.newTab")}</span>
-          </a>
-          <button type="button" id={CHANGE_PASSWORD_BUTTON_ID} {...changePasswordProps} className={secondaryButtonClass}>
-            <KeyRound aria-hidden="true" className="size-4" />
-            {t("mail.action.changePassword")}
-          </button>
-          <button type="button" id={CHECK_LOGIN_BUTTON_ID} {...checkLoginProps} className={secondaryButtonClass}>
-            <PlugZap aria-hidden="true" className="size-4" />
-            {t("mail.action.checkLogin")}
-          </button>
+            <span aria-hidden="true" className={`size-1.5 rounded-full ${live ? "bg-green-600" : "bg-gray-500"}`} />
+            <span className="sr-only">{t("mail.status.label")} </span>
+            {t(live ? "mail.status.active" : "mail.status.unknown")}
+          </span>
         </div>
-      </section>
-    </>
+        {live && <LiveFigures live={live} />}
+      </div>
+      <div className="flex flex-col gap-3 border-t border-gray-100 px-5 py-4 sm:flex-row sm:flex-wrap sm:px-6">
+        <a
+          href={info.settings.webmailUrl}
+          target="_blank"
+          rel="noopener noreferrer"
+          className={mustSetPassword ? secondaryButtonClass : primaryButtonClass}
+        >
+          <ExternalLink aria-hidden="true" className="size-4" />
+          {t("mail.action.webmail")}
+          <span className="sr-only"> {t("mail.action.newTab")}</span>
+        </a>
+        <button type="button" id={CHANGE_PASSWORD_BUTTON_ID} {...changePasswordProps} className={secondaryButtonClass}>
+          <KeyRound aria-hidden="true" className="size-4" />
+          {t("mail.action.changePassword")}
+        </button>
+        <button type="button" id={CHECK_LOGIN_BUTTON_ID} {...checkLoginProps} className={secondaryButtonClass}>
+          <PlugZap aria-hidden="true" className="size-4" />
+          {t("mail.action.checkLogin")}
+        </button>
+      </div>
+    </section>
   );
 }
 
