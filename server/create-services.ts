@@ -7,6 +7,7 @@ import { openDatabase } from "./db/open-database";
 import type { AppConfig } from "./env";
 import { mailEndpoints } from "./mailbox/client-settings";
 import { createLiveCache } from "./mailbox/live-cache";
+import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
 import { createMailcowClient } from "./mailcow";
 import { createProvisioner } from "./provisioning/provisioner";
@@ -27,7 +28,15 @@ export function createServices(
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
-  const mailcow = createMailcowClient({ ...connection, timeoutMs: config.MAILCOW_TIMEOUT_MS });
+  // One client, so one request limiter and one auth pause, for every Mailcow call of this process.
+  const mailcow = createMailcowClient({
+    ...connection,
+    timeoutMs: config.MAILCOW_TIMEOUT_MS,
+    maxConcurrency: config.MAILCOW_MAX_CONCURRENCY,
+    authProbeMs: config.MAILCOW_AUTH_PROBE_SECONDS * 1000,
+    now,
+    log: logger.child({ component: "mailcow" }),
+  });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
   const provisioner = createProvisioner({
     db,
@@ -70,6 +79,12 @@ export function createServices(
     provisioner,
     passwordPolicy: createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now),
     liveMailboxes: createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now),
+    mailLoginBudget: createLoginBudget({
+      failures: config.MAIL_LOGIN_FAILURE_BUDGET,
+      windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+      now,
+      logger,
+    }),
     endpoints: mailEndpoints(config, mailDomain, connection.baseUrl),
     now,
   };

@@ -43,6 +43,10 @@ export const EnvSchema = z
     MAILCOW_API_KEY: optionalString,
     MAILCOW_DOMAIN: optionalString.pipe(domainName.optional()),
     MAILCOW_TIMEOUT_MS: positiveInt.default(10_000),
+    /** Mailcow API requests in flight at most, for every caller together (worker, sign-up look-ups, Mail page). */
+    MAILCOW_MAX_CONCURRENCY: positiveInt.default(4),
+    /** After Mailcow answers 401 every call is paused; the first re-check waits this long, later ones longer. */
+    MAILCOW_AUTH_PROBE_SECONDS: positiveInt.default(300),
     MAILCOW_WEBMAIL_URL: optionalString.pipe(z.url({ error: "expected a URL" }).optional()),
 
     MAIL_HOST: optionalString,
@@ -54,6 +58,9 @@ export const EnvSchema = z
     MAIL_CHECK_TIMEOUT_MS: positiveInt.default(10_000),
     /** Login checks per user per hour; each one is a real login on the mail server. */
     MAIL_CHECK_RATE_LIMIT_PER_HOUR: positiveInt.default(10),
+    /** Failed mail logins (IMAP) this server may make across all users within the window, below Mailcow's fail2ban. */
+    MAIL_LOGIN_FAILURE_BUDGET: positiveInt.default(5),
+    MAIL_LOGIN_FAILURE_WINDOW_SECONDS: positiveInt.default(600),
     /** A PEM CA certificate trusted besides the system's for login checks (a self-signed test or demo server). */
     MAIL_TLS_CA_FILE: optionalString.pipe(z.string().refine((file) => existsSync(file), "file not found").optional()),
 

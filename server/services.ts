@@ -8,6 +8,7 @@ import type { Db } from "./db/open-database";
 import type { AppConfig } from "./env";
 import type { MailEndpoints } from "./mailbox/client-settings";
 import type { LiveCache } from "./mailbox/live-cache";
+import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/provisioner";
@@ -27,6 +28,8 @@ export interface Services {
   provisioner: Provisioner;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
+  /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */
+  mailLoginBudget: LoginBudget;
   endpoints: MailEndpoints;
   now: () => number;
 }

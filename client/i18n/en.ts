@@ -71,6 +71,8 @@ export const en: Dictionary = {
   "mail.demo.body": "Mailboxes here are simulated: no real mail is sent or received",
   "mail.liveUnavailable.title": "The mail server is not answering right now",
   "mail.liveUnavailable.body": "You see the last known state; storage, message count and sign-ins will be back once the connection returns",
+  "mail.serverUnavailable.title": "The mail server is temporarily unavailable",
+  "mail.serverUnavailable.body": "Nothing is wrong with your mailbox: the platform has paused its calls to the mail server until an administrator restores access. Everything resumes automatically",
 
   "mail.copy": "Copy: {label}",
   "mail.copied": "Copied",

@@ -73,8 +73,9 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   });
 
   app.get("/healthz", async () => ({ status: "ok" }));
-  // Readiness depends on the database only: with Mailcow down the app still signs people up (their mailboxes
-  // wait as pending), so taking it out of rotation would only make things worse. Mailcow is reported, not gated.
+  // Readiness depends on the database: with Mailcow down the app still signs people up (their mailboxes wait as
+  // pending), so taking it out of rotation would only make things worse. Mailcow is reported, not gated — except
+  // when it refused the platform's API key (`mailcow: "unauthorized"`, 503): only an operator can fix that.
   let mailcowCheck: { at: number; ok: Promise<boolean> } | null = null;
   const mailcowReachable = () => {
     if (!mailcowCheck || services.now() - mailcowCheck.at > 10_000) {
@@ -85,10 +86,12 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   };
   app.get("/readyz", async (_req, reply) => {
     const database = databaseAnswers(services.db);
-    const mailcow = await mailcowReachable();
-    return reply
-      .code(database ? 200 : 503)
-      .send({ status: database ? "ready" : "not ready", checks: { database, mailcow }, demo: services.config.demo });
+    const reachable = await mailcowReachable();
+    // Except: Mailcow refused the platform's API key and every Mailcow call is paused (an operator must act).
+    const paused = services.mailcow.authStatus().paused;
+    const mailcow = paused ? "unauthorized" : reachable;
+    const ready = database && !paused;
+    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "not ready", checks: { database, mailcow }, demo: services.config.demo });
   });
 
   await app.register(mailClientConfigRoutes, { services });

@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { freePorts } from "../../tools/mailstack/test-support";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { checkImapLogin, classifyImapError } from "./check-login";
+import { createLoginBudget } from "./login-budget";
 
 describe("classifyImapError", () => {
   test.each([
@@ -172,5 +173,87 @@ describe("mailbox.checkLogin", () => {
     const client = await signedIn({ MAIL_IMAP_PORT: "9" });
     const error = await (await client.caller()).mailbox.checkLogin({ password: "" }).catch((e: unknown) => e);
     expect((error as TRPCError).code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("the failed-login budget (all users together)", () => {
+  const WINDOW = 600_000;
+  function budget(failures = 5) {
+    let clock = 0;
+    return { budget: createLoginBudget({ failures, windowMs: WINDOW, now: () => clock }), advance: (ms: number) => void (clock += ms) };
+  }
+  const spend = (b: ReturnType<typeof createLoginBudget>, failed: boolean) => {
+    const reservation = b.reserve();
+    if (!reservation.ok) throw new Error("refused");
+    reservation.settle(failed);
+  };
+
+  test("allows the budget of failures in any window, counting logins in flight; successes cost nothing", () => {
+    const { budget: b, advance } = budget(5);
+    for (let i = 0; i < 10; i++) spend(b, false);
+    for (let i = 0; i < 4; i++) {
+      spend(b, true);
+      advance(60_000);
+    }
+    // One place left: a login in flight holds it until it ends.
+    const inFlight = b.reserve();
+    expect(inFlight.ok).toBe(true);
+    expect(b.reserve()).toEqual({ ok: false, retryAfterSeconds: 60 });
+    if (inFlight.ok) inFlight.settle(true);
+    // Five failures: the next place frees when the oldest leaves the window (it is 240 s old).
+    expect(b.reserve()).toEqual({ ok: false, retryAfterSeconds: 360 });
+    expect(b.remaining()).toBe(0);
+    advance(359_000);
+    expect(b.reserve().ok).toBe(false);
+    advance(1_000);
+    // A sliding window: exactly one place came back, not a whole new window.
+    spend(b, true);
+    expect(b.reserve().ok).toBe(false);
+  });
+
+  test("a settled reservation cannot be settled twice", () => {
+    const { budget: b } = budget(1);
+    const reservation = b.reserve();
+    if (!reservation.ok) throw new Error("refused");
+    reservation.settle(false);
+    reservation.settle(true);
+    expect(b.remaining()).toBe(1);
+  });
+
+  test("mailbox.checkLogin: when spent, answers paused with the wait and does not connect; works again after the window", async () => {
+    let connections = 0;
+    const handler = fakeImap("ada@example.test", "mailbox-password-1");
+    const port = await listen(
+      createServer((socket) => {
+        connections++;
+        handler(socket);
+      }),
+    );
+    let clock = Date.now();
+    const services = createTestServices(
+      { MAIL_HOST: "127.0.0.1", MAIL_IMAP_PORT: String(port), MAIL_IMAP_SECURITY: "none", PROVISIONING_SIGNUP_DEADLINE_MS: "200", MAIL_LOGIN_FAILURE_BUDGET: "3" },
+      { now: () => clock },
+    );
+    const callers = [];
+    for (const username of ["ada", "bob", "cyd"]) {
+      const client = createTestClient(services);
+      await (await client.caller()).auth.register({ username, password: STRONG_PASSWORD });
+      callers.push(await client.caller());
+    }
+    const [ada, bob, cyd] = callers as [typeof callers[0], typeof callers[0], typeof callers[0]];
+    // Three wrong passwords from three users spend the server's budget.
+    expect(await bob.mailbox.checkLogin({ password: "wrong-1" })).toMatchObject({ result: "wrong_password" });
+    expect(await cyd.mailbox.checkLogin({ password: "wrong-2" })).toMatchObject({ result: "wrong_password" });
+    clock += 60_000;
+    expect(await bob.mailbox.checkLogin({ password: "wrong-3" })).toMatchObject({ result: "wrong_password" });
+    expect(connections).toBe(3);
+    // Now even the right password of another user is not tried: no connection, a clear wait.
+    const paused = await ada.mailbox.checkLogin({ password: "mailbox-password-1" });
+    expect(paused).toEqual({ result: "paused", elapsedMs: 0, host: "127.0.0.1", port, security: "none", retryAfterSeconds: 540 });
+    expect(connections).toBe(3);
+    // After the window has moved past the first failure, one place is back.
+    clock += 540_000;
+    expect(await ada.mailbox.checkLogin({ password: "mailbox-password-1" })).toMatchObject({ result: "ok" });
+    expect(connections).toBe(4);
   });
 });

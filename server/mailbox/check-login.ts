@@ -116,19 +116,33 @@ function readCa(file: string | undefined): string | undefined {
   return file ? readFileSync(file, "utf8") : undefined;
 }
 
-/** mailbox.checkLogin: rate-limited per user, against the IMAP settings the Mail page shows. */
+/**
+ * mailbox.checkLogin: against the IMAP settings the Mail page shows; rate-limited per user, and within the server's
+ * budget of failed mail logins (login-budget.ts): when that is spent the answer is "paused" and nothing connects.
+ */
 export async function checkMailboxLogin(services: Services, userId: string, address: string, password: string): Promise<CheckLoginResult> {
-  await services.limits.checkLogin(userId);
   const { host, imap } = services.endpoints;
-  const { result, elapsedMs } = await checkImapLogin({
-    host,
-    port: imap.port,
-    security: imap.security,
-    user: address,
-    password,
-    timeoutMs: services.config.MAIL_CHECK_TIMEOUT_MS,
-    extraCa: readCa(services.config.MAIL_TLS_CA_FILE),
-  });
-  services.logger.info({ userId, host, port: imap.port, result, elapsedMs }, "mailbox login checked");
-  return { result, elapsedMs, host, port: imap.port, security: imap.security };
+  const where = { host, port: imap.port, security: imap.security };
+  const reservation = services.mailLoginBudget.reserve();
+  if (!reservation.ok) {
+    services.logger.info({ userId, retryAfterSeconds: reservation.retryAfterSeconds }, "mailbox login check refused: the failed-login budget is spent");
+    return { result: "paused", elapsedMs: 0, ...where, retryAfterSeconds: reservation.retryAfterSeconds };
+  }
+  let result: CheckLoginOutcome | undefined;
+  try {
+    await services.limits.checkLogin(userId);
+    const check = await checkImapLogin({
+      ...where,
+      user: address,
+      password,
+      timeoutMs: services.config.MAIL_CHECK_TIMEOUT_MS,
+      extraCa: readCa(services.config.MAIL_TLS_CA_FILE),
+    });
+    result = check.result;
+    services.logger.info({ userId, ...where, result, elapsedMs: check.elapsedMs }, "mailbox login checked");
+    return { result, elapsedMs: check.elapsedMs, ...where };
+  } finally {
+    // Only a refused password counts towards fail2ban; no connection, TLS failures and server trouble do not.
+    reservation.settle(result === "wrong_password");
+  }
 }

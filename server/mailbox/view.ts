@@ -63,5 +63,7 @@ export async function mailboxInfo(services: Services, userId: string, username: 
     deleteAfter: row?.state === "deleting" ? iso(row.delete_after) : null,
     settings: clientSettings(services.endpoints, address),
     demo: services.config.demo,
+    // The mail server as a whole (mailcow-guard): paused after Mailcow refused the platform's key.
+    mailServer: services.mailcow.authStatus().paused ? "unavailable" : "ok",
   };
 }

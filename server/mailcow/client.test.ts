@@ -216,11 +216,17 @@ describe("editMailbox and deleteMailboxes", () => {
 });
 
 describe("authentication", () => {
-  test("a wrong key is unauthorized, for reads and writes", async () => {
-    const wrong = client({ apiKey: "WRONG0-D4E5F6-0A1B2C-3D4E5F-6A7B8C" });
+  test("a wrong key is unauthorized, for reads and writes; after the first 401 the client pauses", async () => {
+    const key = "WRONG0-D4E5F6-0A1B2C-3D4E5F-6A7B8C";
+    const wrong = client({ apiKey: key });
     expect(await failure(wrong.getVersion())).toMatchObject({ kind: "unauthorized", reason: "authentication_failed", status: 401, retryable: false });
-    expect(await failure(wrong.addMailbox(addInput("ada")))).toMatchObject({ kind: "unauthorized", status: 401 });
+    expect(await failure(client({ apiKey: key }).addMailbox(addInput("ada")))).toMatchObject({ kind: "unauthorized", status: 401 });
     expect(mailcow.emulator.mailbox(`ada@${mailcow.emulator.domain}`)).toBeNull();
+    // The same client sends nothing more: its next call fails at once without reaching Mailcow.
+    const sent = mailcow.emulator.stats().requests;
+    expect(await failure(wrong.addMailbox(addInput("ada")))).toMatchObject({ kind: "unauthorized", reason: "paused", status: undefined });
+    expect(mailcow.emulator.stats().requests).toBe(sent);
+    expect(wrong.authStatus()).toMatchObject({ paused: true, reason: "authentication_failed" });
   });
 
   test("the read-only key reads but cannot write", async () => {

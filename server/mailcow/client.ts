@@ -22,6 +22,7 @@ import {
   type MailcowVersion,
   type PasswordPolicy,
 } from "./schemas";
+import { createAuthGate, type AuthStatus, type MailcowLog } from "./auth-gate";
 import { createTransport } from "./transport";
 
 export interface MailcowConfig {
@@ -35,6 +36,14 @@ export interface MailcowConfig {
   readRetries?: number;
   /** First backoff between read attempts; doubles each time. */
   retryDelayMs?: number;
+  /** Requests in flight at most, for every call of this client (MAILCOW_MAX_CONCURRENCY). */
+  maxConcurrency?: number;
+  /** After a 401 every call is paused; the first probe waits this long, later ones longer (MAILCOW_AUTH_PROBE_SECONDS). */
+  authProbeMs?: number;
+  /** The clock of the auth pause (tests inject one). */
+  now?: () => number;
+  /** Where the pause and a read-only key are reported (error level); silent when absent. */
+  log?: MailcowLog;
 }
 
 /** `true`/`false` mean 1/0; 2 keeps receiving mail but refuses logins. */
@@ -124,7 +133,17 @@ function assertTags(tags: unknown): string[] {
 
 const flag = (value: boolean) => (value ? 1 : 0);
 
-export function createMailcowClient({ baseUrl, apiKey, timeoutMs = 10_000, readRetries = 2, retryDelayMs = 100 }: MailcowConfig) {
+export function createMailcowClient({
+  baseUrl,
+  apiKey,
+  timeoutMs = 10_000,
+  readRetries = 2,
+  retryDelayMs = 100,
+  maxConcurrency = 4,
+  authProbeMs = 300_000,
+  now = Date.now,
+  log,
+}: MailcowConfig) {
   if (typeof baseUrl !== "string" || !/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
     throw new TypeError("Mailcow baseUrl must be an http(s) URL such as https://mail.example.com/api/v1");
   }
@@ -135,8 +154,10 @@ export function createMailcowClient({ baseUrl, apiKey, timeoutMs = 10_000, readR
   }
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError("timeoutMs must be positive");
   if (!Number.isInteger(readRetries) || readRetries < 0) throw new RangeError("readRetries must be a whole number, 0 or more");
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new RangeError("maxConcurrency must be a whole number, 1 or more");
 
-  const transport = createTransport({ baseUrl, apiKey, timeoutMs, readRetries, retryDelayMs });
+  const gate = createAuthGate({ probeIntervalMs: authProbeMs, now, log });
+  const transport = createTransport({ baseUrl, apiKey, timeoutMs, readRetries, retryDelayMs, maxConcurrency, gate });
 
   function badShape(operation: string, error: z.ZodError | string): MailcowError {
     const summary =
@@ -216,6 +237,14 @@ export function createMailcowClient({ baseUrl, apiKey, timeoutMs = 10_000, readR
   }
 
   return {
+    /**
+     * Whether Mailcow calls are paused because Mailcow answered 401 (wrong key, or this server's IP not allowed).
+     * While paused every call fails at once with kind `unauthorized`, reason `paused`, without reaching Mailcow.
+     */
+    authStatus(): AuthStatus {
+      return gate.status();
+    },
+
     /** Mailcow's release (`/get/status/version`); works with the read-only key. A cheap liveness probe. */
     async getVersion(): Promise<MailcowVersion> {
       return readRequired("getVersion", "get/status/version", VersionSchema);

@@ -6,7 +6,11 @@
 // message and argument is scrubbed of the secrets the client knew when it built the error.
 
 export type MailcowErrorKind =
-  /** 401/403: wrong or inactive key, read-only key used for a write, our IP not in the key's allow list. */
+  /**
+   * 401/403: wrong or inactive key, read-only key used for a write, our IP not in the key's allow list; and `paused`:
+   * the call was not sent because an earlier 401 paused every Mailcow call (auth-gate.ts). Always the platform's
+   * configuration, never the user's mailbox.
+   */
   | "unauthorized"
   /** Mailcow refused the request (`type: "danger"` or `"error"` in an HTTP 200 body). See `messageKey`. */
   | "rejected"
@@ -25,6 +29,7 @@ export type MailcowErrorReason =
   | "read_only"
   | "forbidden"
   | "no_key_received"
+  | "paused"
   // unreachable
   | "timeout"
   | "refused"

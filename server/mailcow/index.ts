@@ -8,6 +8,7 @@ export {
   type MailcowClient,
   type MailcowConfig,
 } from "./client";
+export type { AuthPauseReason, AuthStatus, MailcowLog } from "./auth-gate";
 export { isMailcowError, isRetryable, MailcowError, type MailcowErrorKind, type MailcowErrorReason, type MailcowMessageArg } from "./errors";
 export {
   checkRoomFor,

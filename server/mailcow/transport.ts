@@ -9,9 +9,17 @@
 // - The body is read as text and parsed here, so an empty body, HTML or garbage is seen as such (ofetch's
 //   lenient parser would hand back strings).
 // - The timeout covers headers and body (an AbortSignal on the whole exchange; ofetch's own only covers headers).
-// - Reads are retried on connection failures and 5xx; a timed-out read is not, because the timeout is the
-//   caller's whole budget. Writes are never retried here: a lost answer does not mean the write did not happen.
+// - Reads are retried on connection failures and 5xx (cockatiel, exponential backoff without jitter); a timed-out
+//   read is not, because the timeout is the caller's whole budget. Writes are never retried here: a lost answer does
+//   not mean the write did not happen.
+// - One limiter (p-limit) bounds the requests in flight for every call of this client, whoever makes it (worker,
+//   sign-up look-ups, the Mail page, health checks). A retry waits for its backoff outside the limiter.
+// - Every request passes the auth gate (auth-gate.ts): after a 401 nothing is sent until a probe is due. A paused
+//   call fails before it queues for a slot, and again when it gets one (the pause may have begun meanwhile).
+import { ExponentialBackoff, handleWhen, noJitterGenerator, retry } from "cockatiel";
 import { ofetch, type FetchResponse } from "ofetch";
+import pLimit from "p-limit";
+import type { AuthGate } from "./auth-gate";
 import { MailcowError, redact, sanitizeCause, type MailcowErrorKind, type MailcowErrorReason } from "./errors";
 
 export interface TransportOptions {
@@ -20,6 +28,9 @@ export interface TransportOptions {
   timeoutMs: number;
   readRetries: number;
   retryDelayMs: number;
+  /** Requests in flight at most, for every call of this client. */
+  maxConcurrency: number;
+  gate: AuthGate;
 }
 
 export interface Transport {
@@ -30,7 +41,12 @@ export interface Transport {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const { apiKey, timeoutMs, readRetries, retryDelayMs } = options;
+  const { apiKey, timeoutMs, readRetries, retryDelayMs, gate } = options;
+  const limit = pLimit(options.maxConcurrency);
+  const readRetry = retry(handleWhen(worthRetryingRead), {
+    maxAttempts: readRetries,
+    backoff: new ExponentialBackoff({ generator: noJitterGenerator, initialDelay: retryDelayMs, maxDelay: Math.max(retryDelayMs, 30_000) }),
+  });
   const api = ofetch.create({
     baseURL: options.baseUrl.replace(/\/+$/, "") + "/",
     headers: { "X-API-Key": apiKey, Accept: "application/json" },
@@ -40,6 +56,11 @@ export function createTransport(options: TransportOptions): Transport {
     ignoreResponseError: true,
     responseType: "text",
   });
+
+  function send(operation: string, method: "GET" | "POST", path: string, body: unknown, secrets: readonly string[]): Promise<unknown> {
+    gate.assertOpen(operation);
+    return limit(() => gate.run(operation, method, () => exchange(operation, method, path, body, secrets)));
+  }
 
   async function exchange(operation: string, method: "GET" | "POST", path: string, body: unknown, secrets: readonly string[]) {
     const allSecrets = [apiKey, ...secrets];
@@ -57,18 +78,11 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   return {
-    async read(operation, path) {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await exchange(operation, "GET", path, undefined, []);
-        } catch (error) {
-          if (attempt >= readRetries || !worthRetryingRead(error)) throw error;
-          await sleep(retryDelayMs * 2 ** attempt);
-        }
-      }
+    read(operation, path) {
+      return readRetry.execute(() => send(operation, "GET", path, undefined, []));
     },
     write(operation, path, body, secrets) {
-      return exchange(operation, "POST", path, body, secrets);
+      return send(operation, "POST", path, body, secrets);
     },
   };
 }
@@ -77,10 +91,6 @@ function worthRetryingRead(error: unknown): boolean {
   if (!(error instanceof MailcowError)) return false;
   if (error.kind === "server_error") return true;
   return error.kind === "unreachable" && error.reason !== "timeout";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // ---------- failures before any HTTP answer ----------
@@ -173,7 +183,7 @@ function interpret(operation: string, method: "GET" | "POST", response: FetchRes
       throw fail("unauthorized", "ip_not_allowed", `Mailcow accepted the API key but not this server's address (${ip}): add it to the key's allowed networks (${operation})`);
     }
     if (/read\/write access denied/i.test(msg)) {
-      throw fail("unauthorized", "read_only", `Mailcow refused a change: the API key is read-only, use the read-write key (${operation})`);
+      throw fail("unauthorized", "read_only", `Mailcow refused a change: the API key is read-only, create a read-write key (${operation})`);
     }
     if (status === 401) {
       throw fail("unauthorized", "authentication_failed", `Mailcow rejected the API key (HTTP 401): check that it is correct and active (${operation})`);

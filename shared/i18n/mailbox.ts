@@ -70,7 +70,7 @@ export function mailboxReasonText(reason: MailboxReason, locale: Locale): string
   return MAILBOX_REASON_TEXT[reason][locale];
 }
 
-/** The answer of "Check my login" (mailbox.checkLogin), `{ms}` filled with the time it took. */
+/** The answer of "Check my login" (mailbox.checkLogin), `{ms}` filled with the time it took, `{minutes}` with the wait. */
 export const CHECK_LOGIN_TEXT: Record<CheckLoginResult["result"], Record<Locale, string>> = {
   ok: {
     ru: "Вход работает: почтовый сервер принял пароль за {ms} мс.",
@@ -88,8 +88,17 @@ export const CHECK_LOGIN_TEXT: Record<CheckLoginResult["result"], Record<Locale,
     ru: "Не удалось установить защищённое соединение с почтовым сервером (проблема с сертификатом). Сообщите администратору.",
     en: "A secure connection to the mail server could not be made (a certificate problem). Tell your administrator.",
   },
+  paused: {
+    ru: "Проверка входа временно приостановлена для всех: недавно было слишком много неверных паролей, и почтовый сервер мог бы заблокировать платформу. Попробуйте снова через {minutes} мин.",
+    en: "Login checks are paused for everyone for now: too many wrong passwords were tried lately, and the mail server could block the platform. Try again in {minutes} min.",
+  },
 };
 
-export function checkLoginText(result: CheckLoginResult["result"], locale: Locale, elapsedMs = 0): string {
-  return CHECK_LOGIN_TEXT[result][locale].replace("{ms}", String(elapsedMs));
+export function checkLoginText(result: CheckLoginResult["result"], locale: Locale, elapsedMs = 0, retryAfterSeconds = 0): string {
+  return CHECK_LOGIN_TEXT[result][locale].replace("{ms}", String(elapsedMs)).replace("{minutes}", String(waitMinutes(retryAfterSeconds)));
+}
+
+/** A wait in whole minutes, at least one. */
+export function waitMinutes(seconds: number): number {
+  return Math.max(1, Math.ceil(seconds / 60));
 }

@@ -88,6 +88,11 @@ export const MailboxInfoSchema = z.object({
   deleteAfter: isoDate,
   settings: ClientSettingsSchema,
   demo: z.boolean(),
+  /**
+   * "unavailable" while the platform has paused every call to the mail server (it refused the platform's API key):
+   * a problem of the platform, not of this mailbox.
+   */
+  mailServer: z.enum(["ok", "unavailable"]).optional(),
 });
 export type MailboxInfo = z.infer<typeof MailboxInfoSchema>;
 
@@ -121,6 +126,7 @@ export const CHECK_LOGIN_RESULTS = [
   "wrong_password", // the server refused the login (wrong password, or the mailbox may not log in)
   "unreachable", // no connection, no greeting or no answer in time
   "tls_error", // the TLS handshake or the certificate check failed
+  "paused", // not tried: this server made too many failed mail logins lately (the mail server would ban it)
 ] as const;
 export const CheckLoginResultSchema = z.object({
   result: z.enum(CHECK_LOGIN_RESULTS),
@@ -130,5 +136,7 @@ export const CheckLoginResultSchema = z.object({
   host: z.string(),
   port: z.number().int(),
   security: SecuritySchema,
+  /** For "paused": when to try again. */
+  retryAfterSeconds: z.number().int().optional(),
 });
 export type CheckLoginResult = z.infer<typeof CheckLoginResultSchema>;

@@ -1,7 +1,7 @@
 import { CheckCircle2, CircleAlert } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useFetcher } from "react-router";
-import { CHECK_LOGIN_TEXT } from "../../../shared/i18n/mailbox";
+import { CHECK_LOGIN_TEXT, waitMinutes } from "../../../shared/i18n/mailbox";
 import { useI18n } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
@@ -64,8 +64,12 @@ function CheckLoginForm() {
               <CircleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0 text-amber-600" />
             )}
             <p>
-              {CHECK_LOGIN_TEXT[check.result][locale].replace("{ms}", formatNumber(check.elapsedMs))}
-              <span className="mt-0.5 block text-xs opacity-80">{t("mail.check.where", { host: check.host, port: String(check.port) })}</span>
+              {CHECK_LOGIN_TEXT[check.result][locale]
+                .replace("{ms}", formatNumber(check.elapsedMs))
+                .replace("{minutes}", formatNumber(waitMinutes(check.retryAfterSeconds ?? 0)))}
+              {check.result !== "paused" && (
+                <span className="mt-0.5 block text-xs opacity-80">{t("mail.check.where", { host: check.host, port: String(check.port) })}</span>
+              )}
             </p>
           </div>
         )}

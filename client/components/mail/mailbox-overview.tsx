@@ -6,6 +6,7 @@ import { formatBytes } from "../../lib/format-bytes";
 import { Address } from "../address";
 import { cardClass, primaryButtonClass, secondaryButtonClass } from "../ui";
 import { CopyButton } from "./copy-button";
+import { MailServerNotice } from "./mail-server-notice";
 
 /** Where focus goes when the dialog closes and the button that opened it is gone (the first step, once done). */
 export const CHANGE_PASSWORD_BUTTON_ID = "change-mailbox-password";
@@ -27,6 +28,7 @@ export function MailboxOverview({
   return (
     <section className={cardClass} aria-labelledby="mailbox-address-label">
       <div className="space-y-6 p-5 sm:p-6">
+        <MailServerNotice info={info} />
         <div className="flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
           <div className="min-w-0">
             <h2 id="mailbox-address-label" className="text-sm font-medium text-gray-600">

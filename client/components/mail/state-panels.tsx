@@ -10,6 +10,7 @@ import { useFocusFirstInvalid } from "../../lib/use-form-focus";
 import type { MailActionResult } from "../../routes/mail";
 import { FormAlert, SubmitButton } from "../form-fields";
 import { cardClass, linkClass, secondaryButtonClass, Spinner } from "../ui";
+import { MailServerNotice } from "./mail-server-notice";
 import { MailPasswordFields } from "./password-fields";
 
 function useReason(info: MailboxInfo): string | null {
@@ -139,7 +140,16 @@ function BlockedPanel({ info, state, username }: { info: MailboxInfo; state: key
 }
 
 /** The panel for any state but "active" (the page loads this module only when one is needed). */
-export function StatePanel({ info, username, policy }: { info: MailboxInfo; username: string; policy: LivePasswordPolicy | null | undefined }) {
+export function StatePanel(props: { info: MailboxInfo; username: string; policy: LivePasswordPolicy | null | undefined }) {
+  return (
+    <>
+      <MailServerNotice info={props.info} />
+      <PanelForState {...props} />
+    </>
+  );
+}
+
+function PanelForState({ info, username, policy }: { info: MailboxInfo; username: string; policy: LivePasswordPolicy | null | undefined }) {
   switch (info.state) {
     case "provisioning":
     case "pending":
