@@ -1,6 +1,6 @@
-// Domains and alias domains: GET /get/domain/{domain|all}, POST /add/domain, /add/alias-domain, /delete/domain.
-// The emulator seeds one domain itself; add/domain and add/alias-domain exist so recorded Mailcow sessions (which
-// create their domains through the API) replay unchanged.
+// Domains and alias domains: GET /get/domain/{domain|all}, POST /add/domain, /edit/domain, /add/alias-domain,
+// /delete/domain. The emulator seeds one domain itself (or a seed file's domains); add/domain and add/alias-domain
+// exist so recorded Mailcow sessions (which create their domains through the API) replay unchanged.
 import {
   MIB,
   entries,

@@ -12,6 +12,10 @@ const API_KEY = /^[A-Za-z0-9-]+$/;
 const domainName = z.string().trim().toLowerCase().refine(isValidDomainName, "not a valid domain name");
 const address = z.string().trim().refine((value) => isValidEmail(asciiLower(value)), "not a valid address").transform(asciiLower);
 const flag = z.union([z.literal(0), z.literal(1)]);
+const ATTRIBUTE_FLAGS = [
+  "force_pw_update", "force_tfa", "tls_enforce_in", "tls_enforce_out", "sogo_access", "imap_access", "pop3_access",
+  "smtp_access", "sieve_access", "eas_access", "dav_access", "relayhost",
+] as const;
 
 const DomainSeed = z
   .object({
@@ -40,8 +44,11 @@ const MailboxSeed = z
     quota: z.number().int().min(0).optional(),
     active: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
     tags: z.array(z.string().min(1)).default([]),
-    /** Mailbox attribute flags (force_pw_update, imap_access, …) as 0/1. */
-    attributes: z.record(z.string(), flag).default({}),
+    /** Mailbox attribute flags as 0/1; absent ones take Mailcow's template defaults. */
+    attributes: z
+      .object(Object.fromEntries(ATTRIBUTE_FLAGS.map((name) => [name, flag.optional()])) as Record<(typeof ATTRIBUTE_FLAGS)[number], z.ZodOptional<typeof flag>>)
+      .strict()
+      .default({}),
   })
   .strict();
 

@@ -290,7 +290,7 @@ export class EmulatorStore {
         .prepare(
           `SELECT DISTINCT username FROM tags_mailbox WHERE tag_name LIKE ?${domainLike === null ? "" : " AND username LIKE ?"}`,
         )
-        .all(...[`%${tag}%`, ...(domainLike === null ? [] : [`%${domainLike}%`])]) as { username: string }[];
+        .all(`%${tag}%`, ...(domainLike === null ? [] : [`%${domainLike}%`])) as { username: string }[];
       for (const username of rows.map((r) => r.username).sort(mariadbCompare)) {
         if (!found.some((f) => f.toLowerCase() === username.toLowerCase())) found.push(username);
       }
