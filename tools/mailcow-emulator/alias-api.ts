@@ -1,8 +1,9 @@
 // Aliases: POST /add/alias, /delete/alias, GET /get/alias/{id|address|all}[/{domains}], enough for forwarding
-// addresses and for the `is_alias` / `is_alias_or_mailbox` interplay with mailboxes. Edit is not emulated.
+// addresses and for the `is_alias` / `is_alias_or_mailbox` interplay with mailboxes; POST /edit/alias.
 import { entries, getReturn, maskedLog, type ApiContext, type Entry, type ReadResult, type WriteResult } from "./api-context";
 import { domainDetails, hasDomainAccess, splitList } from "./domain-api";
 import {
+  asciiLower,
   empty,
   field,
   htmlspecialchars,
@@ -10,18 +11,23 @@ import {
   intval,
   isValidEmail,
   isset,
+  phpTrim,
   phpValues,
   strval,
   type PhpAssoc,
   type PhpValue,
 } from "./php";
+import type { PhpArray, Resource } from "./resource";
 import type { AliasRow } from "./store";
+import { spamAlias } from "./time-limited-alias-api";
 
 /** `strstr($address, '@')` split as Mailcow does it: no "@" gives an empty local part and domain. */
-function splitAddress(address: string): { local: string; domain: string } {
+function splitAddress(address: string, lowerDomain = false): { local: string; domain: string } {
   const at = address.indexOf("@");
   if (at === -1) return { local: "", domain: "" };
-  return { local: address.slice(0, at), domain: idnToAscii(address.slice(at + 1)) };
+  const domain = address.slice(at + 1);
+  // The alias's own domain goes through strtolower(trim()) first, goto domains do not (measured: AL.16).
+  return { local: address.slice(0, at), domain: idnToAscii(lowerDomain ? asciiLower(phpTrim(domain)) : domain) };
 }
 
 export function addAlias(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteResult {
@@ -76,7 +82,7 @@ export function addAlias(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteRes
     if (empty(raw)) continue;
     // An address that is one of its own targets is skipped without a message (measured: "Task completed").
     if (gotos.includes(raw)) continue;
-    const { local, domain } = splitAddress(raw);
+    const { local, domain } = splitAddress(raw, true);
     const address = `${local}@${domain}`;
     const domainData = domainDetails(ctx, domain);
     if (domainData && domainData.aliases_left === 0) {
@@ -85,6 +91,10 @@ export function addAlias(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteRes
     }
     if (ctx.store.getAliasByAddress(address) || isMailboxViaAliasDomain(ctx, local, domain)) {
       danger(["is_alias_or_mailbox", htmlspecialchars(address)]);
+      continue;
+    }
+    if (spamAlias(ctx, address)) {
+      danger(["is_spam_alias", htmlspecialchars(address)]);
       continue;
     }
     const aliasDomain = ctx.store.getAliasDomain(domain);
@@ -182,3 +192,86 @@ export function deleteAliases(ctx: ApiContext, items: PhpValue[] | PhpAssoc): Wr
   }
   return entries(result, null);
 }
+
+/**
+ * POST /edit/alias {items: [id or address], attr}: absent fields keep their value. A mailbox's own alias row is never
+ * found (["alias_invalid",null], measured); a new address must be free like on add.
+ */
+export function editAliases(ctx: ApiContext, items: PhpArray, attr: PhpArray): WriteResult {
+  const log = ["mailbox", "edit", "alias", maskedLog({ id: items, ...(Array.isArray(attr) ? {} : attr) }), null];
+  const result: Entry[] = [];
+  const danger = (msg: Entry["msg"]) => result.push({ type: "danger", log, msg });
+  for (const item of phpValues(items)) {
+    const alias = findAlias(ctx, item);
+    if (!alias || !hasDomainAccess(ctx, alias.domain)) {
+      danger(["alias_invalid", null]);
+      continue;
+    }
+    let address = alias.address;
+    let domain = alias.domain;
+    if (!empty(field(attr, "address"))) {
+      const split = splitAddress(strval(field(attr, "address")), true);
+      const wanted = `${split.local}@${split.domain}`;
+      if (wanted.toLowerCase() !== alias.address.toLowerCase()) {
+        if (ctx.store.getMailbox(wanted) || ctx.store.getAliasByAddress(wanted) || isMailboxViaAliasDomain(ctx, split.local, split.domain)) {
+          danger(["is_alias_or_mailbox", htmlspecialchars(wanted)]);
+          continue;
+        }
+        if (!ctx.store.getDomain(split.domain) && !ctx.store.getAliasDomain(split.domain)) {
+          danger(["domain_not_found", htmlspecialchars(split.domain)]);
+          continue;
+        }
+        if (!isValidEmail(wanted)) {
+          danger(["alias_invalid", wanted]);
+          continue;
+        }
+        address = wanted;
+        domain = split.domain;
+      }
+    }
+    let goto = alias.goto;
+    if (intval(field(attr, "goto_null")) === 1) goto = "null@localhost";
+    else if (intval(field(attr, "goto_spam")) === 1) goto = "spam@localhost";
+    else if (intval(field(attr, "goto_ham")) === 1) goto = "ham@localhost";
+    else if (!empty(field(attr, "goto"))) {
+      const valid: string[] = [];
+      let invalid = false;
+      for (const raw of splitList(strval(field(attr, "goto")))) {
+        if (empty(raw)) continue;
+        const { local, domain: gotoDomain } = splitAddress(raw);
+        const normalized = `${local}@${gotoDomain}`;
+        if (!isValidEmail(normalized)) {
+          danger(["goto_invalid", htmlspecialchars(normalized)]);
+          invalid = true;
+          break;
+        }
+        if (!valid.includes(normalized)) valid.push(normalized);
+      }
+      if (invalid || valid.length === 0) continue;
+      goto = valid.join(",");
+    }
+    const flag = (key: string, current: number) => (isset(field(attr, key)) ? intval(field(attr, key)) : current);
+    const comment = (key: string, current: string | null) => (isset(field(attr, key)) ? strval(field(attr, key)) : current);
+    ctx.store.updateAlias(alias.id, {
+      address,
+      domain,
+      goto,
+      active: flag("active", alias.active),
+      sogo_visible: flag("sogo_visible", alias.sogo_visible),
+      sender_allowed: flag("sender_allowed", alias.sender_allowed),
+      internal: flag("internal", alias.internal),
+      public_comment: comment("public_comment", alias.public_comment),
+      private_comment: comment("private_comment", alias.private_comment),
+      modified: ctx.now(),
+    });
+    result.push({ type: "success", log, msg: ["alias_modified", htmlspecialchars(address)] });
+  }
+  return entries(result, null);
+}
+
+export const aliasResource: Resource = {
+  add: { alias: (ctx, attr) => addAlias(ctx, attr) },
+  edit: { alias: (ctx, items, attr) => editAliases(ctx, items, attr) },
+  delete: { alias: (ctx, items) => deleteAliases(ctx, items) },
+  get: { alias: (ctx, route) => getAlias(ctx, route.object, route.extra) },
+};

@@ -30,6 +30,12 @@ export interface ApiContext {
   role: Role;
   /** Mailcow's DATETIME format, server local time. */
   now(): string;
+  /** time(): Unix seconds. */
+  unixNow(): number;
+  /** What GET /get/status/version reports. */
+  version: string;
+  /** The local part of a new time-limited alias (Mailcow: two random "readable" words joined by a dot). */
+  spamAliasLocalPart(): string;
   policy(): PasswordPolicy;
   setPolicy(policy: PasswordPolicy): void;
   /** hash_password(): {SSHA256}, or {BLF-CRYPT} as Mailcow stores it when the Dovecot backend is on. */

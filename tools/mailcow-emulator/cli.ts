@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runningMailstack } from "../mailstack/index";
 import { startMailcowEmulator } from "./index";
+import { readSeedFile } from "./seed";
 
 const USAGE = `Usage: npm run mailcow:emulator -- [options]
   --port <n>            port to listen on (default 8025, 0 = any free port)
@@ -14,6 +15,8 @@ const USAGE = `Usage: npm run mailcow:emulator -- [options]
   --domain <name>       the mail domain to create (default example.test)
   --api-key <key>       read-write API key (default: generated once, then kept in the database)
   --read-only-key <key> read-only API key (default: generated once; "none" for no read-only key)
+  --seed <file.json>    start state (domains, alias domains, mailboxes, aliases, policy, keys; README "Seed files"),
+                        applied to an empty database instead of the --domain default
   --mailstack <dir>     back mailboxes with the Dovecot \`npm run mailstack\` runs from <dir> (e.g. ./data/mailstack)
   --help                show this text`;
 
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
       "api-key": { type: "string" },
       "read-only-key": { type: "string" },
       mailstack: { type: "string" },
+      seed: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -43,7 +47,10 @@ async function main(): Promise<void> {
   const mailstack = values.mailstack === undefined ? null : runningMailstack(values.mailstack);
   if (values.mailstack !== undefined && !mailstack) throw new Error(`No mailstack is running from ${values.mailstack}`);
 
+  const seed = values.seed === undefined ? undefined : readSeedFile(resolve(values.seed));
+
   const emulator = await startMailcowEmulator({
+    ...(seed && { seed }),
     host: values.host,
     port,
     databasePath,
@@ -54,6 +61,7 @@ async function main(): Promise<void> {
   });
   console.log(`Mailcow emulator listening on ${emulator.url}`);
   console.log(`  domain:        ${emulator.domain}`);
+  if (values.seed !== undefined) console.log(`  seed:          ${resolve(values.seed)}`);
   console.log(`  API key (rw):  ${emulator.apiKey}`);
   console.log(`  API key (ro):  ${emulator.readOnlyApiKey ?? "(none)"}`);
   console.log(`  database:      ${databasePath}`);

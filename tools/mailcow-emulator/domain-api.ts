@@ -1,6 +1,6 @@
-// Domains and alias domains: GET /get/domain/{domain|all}, POST /add/domain, /add/alias-domain, /delete/domain.
-// The emulator seeds one domain itself; add/domain and add/alias-domain exist so recorded Mailcow sessions (which
-// create their domains through the API) replay unchanged.
+// Domains and alias domains: GET /get/domain/{domain|all}, POST /add/domain, /edit/domain, /add/alias-domain,
+// /delete/domain. The emulator seeds one domain itself (or a seed file's domains); add/domain and add/alias-domain
+// exist so recorded Mailcow sessions (which create their domains through the API) replay unchanged.
 import {
   MIB,
   entries,
@@ -21,12 +21,14 @@ import {
   intval,
   isValidDomainName,
   isset,
+  phpRound,
   phpTrim,
   phpValues,
   strval,
   type PhpAssoc,
   type PhpValue,
 } from "./php";
+import { ROUTE_NOT_FOUND, type PhpArray, type Resource } from "./resource";
 import type { DomainRow } from "./store";
 
 /** hasDomainAccess() for the two roles the API knows: an admin key reaches every domain and alias domain. */
@@ -209,6 +211,77 @@ export function deleteDomains(ctx: ApiContext, items: PhpValue[] | PhpAssoc): Wr
   }
   return entries(result, null);
 }
+
+/**
+ * POST /edit/domain {items: [domain], attr}: absent limits keep their value (`aliases` 0 too, as PHP's empty()).
+ * Refusals in Mailcow's order (2026-07a, measured): defquota > maxquota, maxquota > quota, the biggest mailbox above
+ * maxquota (["max_quota_in_use","<MiB>"], a string from SQL), the allocated sum above quota (["domain_quota_m_in_use",
+ * "<MiB>"]), more mailboxes than allowed (["mailboxes_in_use",<n>]), more aliases *in the domain itself* than allowed
+ * (["aliases_in_use",<n>]; aliases on its alias domains are not counted here although add/alias counts them).
+ */
+export function editDomains(ctx: ApiContext, items: PhpArray, attr: PhpArray): WriteResult {
+  const log = ["mailbox", "edit", "domain", maskedLog({ domain: items, ...(Array.isArray(attr) ? {} : attr) }), null];
+  const result: Entry[] = [];
+  const a = (key: string) => field(attr, key);
+  const given = (key: string) => isset(a(key)) && a(key) !== "";
+  for (const item of phpValues(items)) {
+    const domain = idnToAscii(asciiLower(phpTrim(strval(item))));
+    const row = ctx.role === "admin" ? ctx.store.getDomain(domain) : null;
+    if (!row) {
+      result.push({ type: "danger", log, msg: "access_denied" });
+      continue;
+    }
+    const aliases = empty(a("aliases")) ? row.aliases : intval(a("aliases"));
+    const mailboxes = given("mailboxes") ? intval(a("mailboxes")) : row.mailboxes;
+    const defquota = given("defquota") ? intval(a("defquota")) : row.defquota;
+    const maxquota = given("maxquota") ? intval(a("maxquota")) : row.maxquota;
+    const quota = given("quota") ? intval(a("quota")) : row.quota;
+    const mailboxRows = ctx.store.listMailboxes({ domain: row.domain });
+    const biggest = Math.max(0, ...mailboxRows.map((m) => phpRound(m.quota / MIB)));
+    const allocated = phpRound(mailboxRows.reduce((sum, m) => sum + m.quota, 0) / MIB);
+    const aliasCount = ctx.store.listAliases(row.domain).length;
+    const refuse = (msg: Entry["msg"]) => result.push({ type: "danger", log, msg });
+    if (defquota > maxquota) refuse("mailbox_defquota_exceeds_mailbox_maxquota");
+    else if (defquota === 0) refuse("defquota_empty");
+    else if (maxquota > quota) refuse("mailbox_quota_exceeds_domain_quota");
+    else if (maxquota === 0) refuse("maxquota_empty");
+    else if (biggest > maxquota) refuse(["max_quota_in_use", String(biggest)]);
+    else if (allocated > quota) refuse(["domain_quota_m_in_use", String(allocated)]);
+    else if (mailboxRows.length > mailboxes) refuse(["mailboxes_in_use", mailboxRows.length]);
+    else if (aliasCount > aliases) refuse(["aliases_in_use", aliasCount]);
+    else {
+      const flag = (key: string, current: number) => (isset(a(key)) ? intval(a(key)) : current);
+      ctx.store.updateDomain(row.domain, {
+        description: empty(a("description")) ? row.description : strval(a("description")),
+        aliases,
+        mailboxes,
+        defquota,
+        maxquota,
+        quota,
+        active: flag("active", row.active),
+        gal: flag("gal", row.gal),
+        backupmx: flag("backupmx", row.backupmx),
+        relay_all_recipients: flag("relay_all_recipients", row.relay_all_recipients),
+        relay_unknown_only: flag("relay_unknown_only", row.relay_unknown_only),
+        modified: ctx.now(),
+      });
+      result.push({ type: "success", log, msg: ["domain_modified", htmlspecialchars(row.domain)] });
+    }
+  }
+  return entries(result, null);
+}
+
+export const domainResource: Resource = {
+  add: {
+    domain: (ctx, attr, route) => (route.object === "template" ? ROUTE_NOT_FOUND : addDomain(ctx, attr)),
+    "alias-domain": (ctx, attr) => addAliasDomain(ctx, attr),
+  },
+  edit: { domain: (ctx, items, attr, route) => (route.object === "template" ? ROUTE_NOT_FOUND : editDomains(ctx, items, attr)) },
+  delete: {
+    domain: (ctx, items, route) => (route.object === "tag" || route.object === "template" ? ROUTE_NOT_FOUND : deleteDomains(ctx, items)),
+  },
+  get: { domain: (ctx, route) => getDomain(ctx, route.object, route.search.get("tags") || null) },
+};
 
 /** preg_split("/( |,|;|\n)/", …) followed by trim(), as Mailcow splits address and goto lists. */
 export function splitList(value: string): string[] {

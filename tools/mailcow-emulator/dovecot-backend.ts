@@ -5,6 +5,8 @@
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { allAppPasswords, type AppPasswordRow } from "./app-passwd-api";
 import type { EmulatorStore, MailboxRow } from "./store";
 
 export interface DovecotBackendOptions {
@@ -17,7 +19,10 @@ export interface DovecotBackendOptions {
 }
 
 export interface DovecotBackend {
-  /** Rewrites the passwd-file when the mailboxes it describes changed; true when it did. Synchronous and atomic. */
+  /**
+   * Rewrites the passwd-file and the `app-passwords` file beside it when what they describe changed; true when one
+   * did. Synchronous and atomic.
+   */
   write(): boolean;
   /** Milliseconds until every write so far is certain to be seen by Dovecot (0 when it already is). */
   pendingMs(): number;
@@ -45,32 +50,45 @@ export function passwdLine(row: MailboxRow, domainActive: boolean): string | nul
   return `${row.username}:${row.password}::::::${fields.join(" ")}`;
 }
 
-export function createDovecotBackend(options: DovecotBackendOptions, store: EmulatorStore): DovecotBackend {
-  const file = options.passwdFile;
+/** Services as the mailstack's Dovecot names them, from the app password's column flags. */
+const APP_SERVICES: [keyof AppPasswordRow, string][] = [
+  ["imap_access", "imap"],
+  ["smtp_access", "smtp"],
+  ["pop3_access", "pop3"],
+  ["sieve_access", "sieve"],
+  ["dav_access", "dav"],
+  ["eas_access", "eas"],
+];
+
+/**
+ * One `app-passwords` line, `<address>:<hash>:<services>`, or null when the app password cannot log in anywhere. As
+ * Mailcow's passdb (2026-07a): the app password's own active flag and protocol columns decide, and its mailbox must be
+ * active 1 on an active domain; the mailbox's own protocol switches do not apply to app passwords.
+ */
+export function appPasswordLine(app: AppPasswordRow, mailbox: MailboxRow | null, domainActive: boolean): string | null {
+  if (app.active !== 1 || !mailbox || mailbox.active !== 1 || !domainActive) return null;
+  const services = APP_SERVICES.filter(([column]) => app[column] === 1).map(([, service]) => service);
+  if (services.length === 0) return null;
+  // NOTE: as in passwdLine, a value containing the separators gets no line at all.
+  if (/[:\s]/.test(mailbox.username) || /[:\r\n]/.test(app.password)) return null;
+  return `${mailbox.username}:${app.password}:${services.join(",")}`;
+}
+
+/**
+ * A file Dovecot reads, rewritten atomically (temporary file + rename) with an mtime it never had. Dovecot stats such a
+ * file at most once per second and re-reads it only when the mtime (whole seconds) or the size changed; a password
+ * change keeps the size (fixed-length hashes), hence the fresh mtime and the caller's wait into the next second.
+ * `doveadm reload` would be faster (~20 ms) but restarts auth and login processes: measured, it broke 31 of 86 logins
+ * of other users that were in flight, where this way broke none of 277.
+ */
+function watchedFile(file: string) {
   let lastContent: string | null = existsSync(file) ? readFileSync(file, "utf8") : null;
   // mtimes only ever move forward, also across emulator restarts.
   let lastMtime = existsSync(file) ? Math.floor(statSync(file).mtimeMs / 1000) : 0;
-  let effectiveAt = 0;
-  let lastLogins = new Map<string, number>();
-
-  function render(): string {
-    const domains = new Map(store.listDomains().map((d) => [d.domain.toLowerCase(), d.active === 1]));
-    const lines = store
-      .listMailboxes()
-      .map((row) => passwdLine(row, domains.get(row.domain.toLowerCase()) ?? false))
-      .filter((line): line is string => line !== null);
-    return lines.map((line) => `${line}\n`).join("");
-  }
-
   return {
-    write() {
-      const content = render();
-      if (content === lastContent) return false;
-      // NOTE: Dovecot stats the file at most once per second and re-reads it only when the mtime (whole seconds) or
-      // the size changed; a password change keeps the size (fixed-length hashes). So: replace the file atomically,
-      // give it an mtime it never had, and let the caller wait until the clock has crossed into the next second.
-      // `doveadm reload` would be faster (~20 ms) but restarts auth and login processes: measured, it broke 31 of 86
-      // logins of other users that were in flight, where this way broke none of 277.
+    /** The time (ms) from which Dovecot certainly sees the content, or null when nothing changed. */
+    write(content: string): number | null {
+      if (content === lastContent) return null;
       const temp = `${file}.${process.pid}.tmp`;
       writeFileSync(temp, content);
       // Dovecot's auth process runs unprivileged (nobody) and must read it, whatever the umask.
@@ -79,8 +97,43 @@ export function createDovecotBackend(options: DovecotBackendOptions, store: Emul
       const now = Date.now();
       lastMtime = Math.max(Math.floor(now / 1000), lastMtime + 1);
       utimesSync(file, lastMtime, lastMtime);
-      effectiveAt = Math.max(effectiveAt, (Math.floor(now / 1000) + 1) * 1000 + BOUNDARY_MARGIN_MS);
       lastContent = content;
+      return (Math.floor(now / 1000) + 1) * 1000 + BOUNDARY_MARGIN_MS;
+    },
+  };
+}
+
+/** The app-password file's name: fixed, in the passwd-file's directory (agreed with the mailstack). */
+export const APP_PASSWORDS_FILE = "app-passwords";
+
+export function createDovecotBackend(options: DovecotBackendOptions, store: EmulatorStore): DovecotBackend {
+  const passwdFile = watchedFile(options.passwdFile);
+  const appPasswordsFile = watchedFile(join(dirname(options.passwdFile), APP_PASSWORDS_FILE));
+  let effectiveAt = 0;
+  let lastLogins = new Map<string, number>();
+
+  function render(): { passwd: string; appPasswords: string } {
+    const domains = new Map(store.listDomains().map((d) => [d.domain.toLowerCase(), d.active === 1]));
+    const mailboxes = store.listMailboxes();
+    const byName = new Map(mailboxes.map((m) => [m.username.toLowerCase(), m]));
+    const lines = (list: (string | null)[]) => list.filter((line): line is string => line !== null).map((line) => `${line}\n`).join("");
+    return {
+      passwd: lines(mailboxes.map((row) => passwdLine(row, domains.get(row.domain.toLowerCase()) ?? false))),
+      appPasswords: lines(
+        allAppPasswords(store).map((app) => {
+          const mailbox = byName.get(app.mailbox.toLowerCase()) ?? null;
+          return appPasswordLine(app, mailbox, mailbox ? (domains.get(mailbox.domain.toLowerCase()) ?? false) : false);
+        }),
+      ),
+    };
+  }
+
+  return {
+    write() {
+      const content = render();
+      const times = [passwdFile.write(content.passwd), appPasswordsFile.write(content.appPasswords)].filter((t): t is number => t !== null);
+      if (times.length === 0) return false;
+      effectiveAt = Math.max(effectiveAt, ...times);
       return true;
     },
 

@@ -1,54 +1,26 @@
-// The emulator as a process-level thing: SQLite state, the HTTP listener, fault switches, latency and statistics.
-// Request semantics live in router.ts; this module decides whether a request is answered at all, when, and how the
-// bytes leave (headers, truncation, dropped sockets).
+// The emulator as a process-level thing: SQLite state (one table set per resource, resources.ts), the HTTP side
+// (http-server.ts: listener, faults, latency, statistics), the optional Dovecot backend, and the programmatic API that
+// tests and the demo use. Request semantics live in router.ts and the resource files.
 import { randomBytes } from "node:crypto";
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
-import { z } from "zod";
 import { formatDateTime, hasPolicy, readPolicy, writePolicy, type ApiContext } from "./api-context";
-import { createDovecotBackend, type DovecotBackendOptions } from "./dovecot-backend";
+import { createDovecotBackend } from "./dovecot-backend";
+import { activeFilters } from "./filter-api";
+import { startHttpServer, type EmulatorFault, type EmulatorStats } from "./http-server";
 import { seedMailboxRow } from "./mailbox-api";
+import { OptionsSchema, generateApiKey, type EmulatorOptions, type InternalOptions } from "./options";
+import { checkLogin } from "./passdb";
 import { DEFAULT_PASSWORD_POLICY, hashPassword, passwordScheme, verifyPassword, type PasswordPolicy } from "./password";
-import { asciiLower, isValidDomainName, isValidEmail } from "./php";
-import { createRouter, type ApiReply } from "./router";
+import { asciiLower, isValidEmail } from "./php";
+import { RESOURCES } from "./resources";
+import { createPassdbRoute, createRouter } from "./router";
+import { applySeed } from "./seed";
 import { SessionStore } from "./sessions";
 import { EmulatorStore, type MailboxRow } from "./store";
+import { readableLocalPart } from "./time-limited-alias-api";
 
-export type EmulatorFault = "down" | "reset" | "slow" | "html500" | "danger" | "malformed";
-
-export interface EmulatorOptions {
-  /** Default "127.0.0.1"; the emulator never binds elsewhere unless told to. */
-  host?: string;
-  /** Default 0 = a free port. */
-  port?: number;
-  /** Default ":memory:". */
-  databasePath?: string;
-  /** The one domain created at start when missing. Default "example.test". */
-  domain?: string;
-  /** Read-write key; generated in Mailcow's format (and kept in the database) when absent. */
-  apiKey?: string;
-  /** Read-only key; generated (and kept) when undefined, none when null. */
-  readOnlyApiKey?: string | null;
-  domainLimits?: { mailboxes?: number; maxQuotaMiB?: number; quotaMiB?: number; defQuotaMiB?: number };
-  /** Added to every response, for benchmarks. Default 0. */
-  latencyMs?: number;
-  /** How long the "slow" fault stalls. Default 30 000. */
-  slowMs?: number;
-  /** What GET /get/status/version reports. Default "2026-07a" (the tag the recorded exchanges came from). */
-  version?: string;
-  /**
-   * Reproduce Mailcow's session quirk: a MCSESSID cookie from an earlier keyed request authenticates later requests
-   * without a key, writes included. Default false: cookies are issued on every response but never authenticate.
-   */
-  cookieAuth?: boolean;
-  /**
-   * Back the mailboxes with a real Dovecot (tools/mailcow-emulator/README.md, "Dovecot backend"): every mailbox
-   * change rewrites this passwd-file (BLF-CRYPT hash, quota rule; inactive mailboxes cannot log in, deleted ones are
-   * gone) before the API call returns, passwords are stored as {BLF-CRYPT} like Mailcow does, and get/mailbox reports
-   * Dovecot's figures when doveadm is given. `npm run mailstack` starts a Dovecot that reads such a file.
-   */
-  dovecot?: DovecotBackendOptions;
-}
+export type { EmulatorFault, EmulatorStats } from "./http-server";
+export type { EmulatorOptions, InternalOptions } from "./options";
+export { generateApiKey } from "./options";
 
 /** A stored mailbox for assertions; the password hash stays inside (only its scheme is shown). */
 export interface EmulatorMailboxRow {
@@ -71,15 +43,6 @@ export interface EmulatorMailboxRow {
   passwordMatches(password: string): boolean;
 }
 
-export interface EmulatorStats {
-  /** HTTP requests that reached the handler (dropped "reset" connections excluded). */
-  requests: number;
-  /** Of those, add/edit/delete requests, whatever their outcome. */
-  writes: number;
-  /** Peak number of requests in flight at the same time. */
-  maxConcurrent: number;
-}
-
 export interface MailcowEmulator {
   /** Base URL including /api/v1, e.g. "http://127.0.0.1:41234/api/v1". */
   readonly url: string;
@@ -95,10 +58,14 @@ export interface MailcowEmulator {
    */
   fault(mode: EmulatorFault | null): void;
   setLatency(ms: number): void;
-  /** Fresh state: no mailboxes/aliases/extra domains, domain and password policy re-seeded, no fault, stats zeroed. */
+  /** Fresh state: the seed (or the default domain and policy) again, nothing else; no fault, stats zeroed. */
   reset(): void;
   seedMailbox(m: { localPart: string; name?: string; quotaMiB?: number; password?: string; active?: 0 | 1 | 2; tags?: string[] }): void;
   seedAlias(address: string, goto: string): void;
+  /** The mailbox's active Sieve filters (what Dovecot would run before/after the user's own script). */
+  activeFilters(email: string): { id: number; filterType: string; script: string; description: string }[];
+  /** What Mailcow's passdb endpoint answers for a login (service: imap, smtp, pop3, sieve, dav, eas; null = none). */
+  checkLogin(email: string, password: string, service: string | null): boolean;
   mailbox(email: string): EmulatorMailboxRow | null;
   checkPassword(email: string, password: string): boolean;
   setPasswordPolicy(p: Partial<{ length: number; chars: boolean; special_chars: boolean; lowerupper: boolean; numbers: boolean }>): void;
@@ -113,78 +80,44 @@ export interface MailcowEmulator {
   close(): Promise<void>;
 }
 
-const API_KEY = /^[A-Za-z0-9-]+$/;
-
-const OptionsSchema = z.object({
-  host: z.string().min(1).default("127.0.0.1"),
-  port: z.number().int().min(0).max(65_535).default(0),
-  databasePath: z.string().default(":memory:"),
-  domain: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine(isValidDomainName, "Not a valid domain name")
-    .default("example.test"),
-  apiKey: z.string().regex(API_KEY, "API keys may only contain A-Z a-z 0-9 -").optional(),
-  readOnlyApiKey: z.string().regex(API_KEY, "API keys may only contain A-Z a-z 0-9 -").nullable().optional(),
-  domainLimits: z
-    .object({
-      mailboxes: z.number().int().min(0).default(1000),
-      maxQuotaMiB: z.number().int().min(1).default(10_240),
-      quotaMiB: z.number().int().min(1).default(1024 * 1000),
-      defQuotaMiB: z.number().int().min(1).default(1024),
-    })
-    .refine((l) => l.defQuotaMiB <= l.maxQuotaMiB && l.maxQuotaMiB <= l.quotaMiB, "Need defQuotaMiB ≤ maxQuotaMiB ≤ quotaMiB")
-    .default({ mailboxes: 1000, maxQuotaMiB: 10_240, quotaMiB: 1024 * 1000, defQuotaMiB: 1024 }),
-  latencyMs: z.number().min(0).default(0),
-  slowMs: z.number().min(0).default(30_000),
-  version: z.string().min(1).default("2026-07a"),
-  cookieAuth: z.boolean().default(false),
-  dovecot: z
-    .object({
-      passwdFile: z.string().min(1),
-      doveadm: z.object({ binary: z.string().min(1).optional(), config: z.string().min(1) }).optional(),
-      lastLoginFile: z.string().min(1).optional(),
-    })
-    .optional(),
-});
-
-/** Knobs only the emulator's own tests need (replaying a recording that creates its domains itself). */
-export interface InternalOptions {
-  seedDomain?: boolean;
-}
-
-/** Mailcow's UI format: five groups of six upper-case hex digits. */
-export function generateApiKey(): string {
-  const hex = randomBytes(15).toString("hex").toUpperCase();
-  return hex.match(/.{6}/g)?.join("-") ?? hex;
-}
-
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-const HTML_500 =
-  "<!DOCTYPE html>\n<html><head><title>mailcow UI</title></head><body>\n" +
-  "<h2>Connection to Redis failed.</h2><p>The following error was reported:<br>Connection refused</p>\n</body></html>\n";
-
-const HTML_404 = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
-
 export async function createEmulator(options: EmulatorOptions = {}, internal: InternalOptions = {}): Promise<MailcowEmulator> {
   const config = OptionsSchema.parse(options);
-  const seedDomain = internal.seedDomain ?? true;
-  const store = new EmulatorStore(config.databasePath);
+  const store = new EmulatorStore(config.databasePath, RESOURCES);
   const dovecot = config.dovecot ? createDovecotBackend(config.dovecot, store) : null;
   const hashWith = (password: string) => hashPassword(password, dovecot ? "BLF-CRYPT" : "SSHA256");
   const lastImapLogin = (username: string) => dovecot?.lastImapLogin(username) ?? 0;
+  const spamAliasLocalPart = internal.spamAliasLocalPart ?? (() => readableLocalPart());
+  const seedFile = config.seed ?? null;
 
-  const apiKey = config.apiKey ?? persistedKey(store, "api_key_rw");
-  const readOnlyApiKey = config.readOnlyApiKey === null ? null : (config.readOnlyApiKey ?? persistedKey(store, "api_key_ro"));
+  const apiKey = config.apiKey ?? seedFile?.apiKeys?.rw ?? persistedKey(store, "api_key_rw");
+  const seededRo = seedFile?.apiKeys?.ro;
+  const readOnlyApiKey =
+    config.readOnlyApiKey === null ? null : (config.readOnlyApiKey ?? (seededRo === undefined ? persistedKey(store, "api_key_ro") : seededRo));
   if (readOnlyApiKey !== null && readOnlyApiKey.toLowerCase() === apiKey.toLowerCase()) {
     store.close();
     throw new Error("The read-only API key must differ from the read-write key");
   }
 
+  const ctx = (): ApiContext => ({
+    store,
+    role: "admin",
+    now: () => formatDateTime(new Date()),
+    unixNow: () => Math.floor(Date.now() / 1000),
+    version: config.version,
+    policy: () => readPolicy(store),
+    setPolicy: (policy) => writePolicy(store, policy),
+    hashPassword: hashWith,
+    lastImapLogin,
+    spamAliasLocalPart,
+  });
+  const unknownPassword = () => randomBytes(24).toString("base64");
+
+  // With a seed, the seed is the whole start state (on an empty database: a kept demo database keeps its own).
+  // Without one, the default domain is created (or its limits refreshed) as before.
   const seed = () => {
-    if (seedDomain) {
+    if (seedFile) {
+      if (store.listDomains().length === 0 && store.listMailboxes().length === 0) applySeed(ctx(), seedFile, hashWith, unknownPassword);
+    } else {
       const limits = {
         mailboxes: config.domainLimits.mailboxes,
         defquota: config.domainLimits.defQuotaMiB,
@@ -211,6 +144,8 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     if (!hasPolicy(store)) writePolicy(store, DEFAULT_PASSWORD_POLICY);
   };
   seed();
+  // The domain seedMailbox() uses: the configured one, or the seed's first.
+  const mainDomain = seedFile ? (seedFile.domains[0]?.domain ?? config.domain) : config.domain;
   try {
     // A database kept from an earlier run (the demo) and the passwd-file agree from the start.
     dovecot?.write();
@@ -220,142 +155,36 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
   }
 
   const sessions = new SessionStore();
-  let faultMode: EmulatorFault | null = null;
-  const currentFault = () => faultMode;
-  let latencyMs = config.latencyMs;
-  let stats: EmulatorStats = { requests: 0, writes: 0, maxConcurrent: 0 };
-  let inFlight = 0;
-  let closed = false;
-
-  const route = createRouter({
+  let http: Awaited<ReturnType<typeof startHttpServer>> | null = null;
+  const routerDeps = {
     store,
     keys: () => ({ rw: apiKey, ro: readOnlyApiKey }),
     version: config.version,
     sessions,
     cookieAuth: config.cookieAuth,
     policy: () => readPolicy(store),
-    setPolicy: (policy) => writePolicy(store, policy),
-    failWrites: () => faultMode === "danger",
+    setPolicy: (policy: PasswordPolicy) => writePolicy(store, policy),
+    failWrites: () => http?.currentFault() === "danger",
     hashPassword: hashWith,
     lastImapLogin,
-  });
-
-  // Pending stalls (latency, "slow") end early when the emulator closes, so close() never waits on a timer.
-  const stalls = new Map<NodeJS.Timeout, () => void>();
-  const stall = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (ms <= 0) return resolve();
-      const timer = setTimeout(() => {
-        stalls.delete(timer);
-        resolve();
-      }, ms);
-      stalls.set(timer, resolve);
-    });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (faultMode === "reset") {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    stats.requests++;
-    inFlight++;
-    stats.maxConcurrent = Math.max(stats.maxConcurrent, inFlight);
-    res.once("close", () => inFlight--);
-
-    const body = await readBody(req);
-    if (body === null) {
-      send(res, 413, "text/html; charset=utf-8", "<html><body><h1>413 Request Entity Too Large</h1></body></html>", null);
-      return;
-    }
-    if (faultMode === "slow") await stall(config.slowMs);
-    await stall(latencyMs);
-    if (closed || res.destroyed) return;
-    // The mode may have changed while the request was stalled.
-    if (currentFault() === "reset") {
-      req.socket.resetAndDestroy();
-      return;
-    }
-    if (faultMode === "html500") {
-      send(res, 500, "text/html; charset=utf-8", HTML_500, null);
-      return;
-    }
-
-    const url = new URL(req.url ?? "/", "http://emulator.invalid");
-    if (!url.pathname.startsWith("/api/v1/")) {
-      send(res, 404, "text/html; charset=utf-8", HTML_404, null);
-      return;
-    }
-    const query = safeDecode(url.pathname.slice("/api/v1/".length));
-    const [action, category, object] = query.split("/");
-    if (dovecot && req.method === "GET" && action === "get" && category === "mailbox" && req.headers["x-api-key"]) {
-      // Mailcow's quota2 and last-login figures are written by Dovecot; here they are fetched when asked for.
-      await dovecot.refresh(object?.includes("@") ? object : null);
-      if (closed || res.destroyed) return;
-    }
-    const reply = route({ method: req.method ?? "GET", query, search: url.searchParams, headers: req.headers, body });
-    if (reply.action === "add" || reply.action === "edit" || reply.action === "delete") {
-      stats.writes++;
-      // The change is effective in Dovecot before the answer leaves (see dovecot-backend.ts for the one-second rule).
-      if (dovecot?.write()) await stall(dovecot.pendingMs());
-      if (closed || res.destroyed) return;
-    }
-    if (faultMode === "malformed") {
-      send(res, 200, "application/json", truncated(reply.body), reply);
-      return;
-    }
-    send(res, reply.status, reply.contentType, reply.body, reply);
-  }
-
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      // A failure here is a broken socket or a bug; the client sees a dropped connection, the test sees it there.
-      if (!res.destroyed) res.destroy();
-    });
-  });
-  server.on("connection", (socket) => {
-    if (faultMode === "reset") {
-      socket.resetAndDestroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  // Errors on client sockets (resets mid-request) are the client's business, not the emulator's.
-  server.on("clientError", (_error, socket) => socket.destroy());
+    spamAliasLocalPart,
+  };
+  const route = createRouter(routerDeps);
+  const passdbRoute = createPassdbRoute(routerDeps);
 
   try {
-    await listen(server, config.port, config.host);
+    http = await startHttpServer(config, {
+      api: route,
+      passdb: passdbRoute,
+      // Mailcow's quota2 and last-login figures are written by Dovecot; here they are fetched when asked for.
+      ...(dovecot && { beforeMailboxRead: (object: string | undefined) => dovecot.refresh(object?.includes("@") ? object : null) }),
+      afterWrite: () => (dovecot?.write() ? dovecot.pendingMs() : 0),
+    });
   } catch (error) {
     store.close();
     throw error;
   }
-  // A failed re-listen after "down" (port taken meanwhile) must not crash the process: requests keep failing instead.
-  server.on("error", () => {});
-  const address = server.address() as AddressInfo;
-  const port = address.port;
-  // Re-listening after "down" must happen synchronously, so it binds the resolved address rather than a host name.
-  const boundHost = address.address;
-  const urlHost = boundHost.includes(":") ? `[${boundHost}]` : boundHost;
-
-  const goDown = () => {
-    server.close();
-    server.closeAllConnections();
-    for (const socket of sockets) socket.destroy();
-  };
-  const comeUp = () => {
-    server.listen(port, boundHost);
-  };
-
-  const ctx = (): ApiContext => ({
-    store,
-    role: "admin",
-    now: () => formatDateTime(new Date()),
-    policy: () => readPolicy(store),
-    setPolicy: (policy) => writePolicy(store, policy),
-    hashPassword: hashWith,
-    lastImapLogin,
-  });
+  const server = http;
 
   const toRow = (row: MailboxRow): EmulatorMailboxRow => ({
     username: row.username,
@@ -375,50 +204,40 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     passwordMatches: (password: string) => verifyPassword(row.password, password),
   });
 
+  let closed = false;
   const emulator: MailcowEmulator = {
-    url: `http://${urlHost}:${port}/api/v1`,
-    port,
+    url: server.url,
+    port: server.port,
     apiKey,
     readOnlyApiKey,
-    domain: config.domain,
+    domain: mainDomain,
 
-    fault(mode) {
-      if (closed) throw new Error("The Mailcow emulator is closed");
-      const previous = faultMode;
-      faultMode = mode;
-      if (mode === "down" && previous !== "down") goDown();
-      if (mode !== "down" && previous === "down") comeUp();
-    },
-
-    setLatency(ms) {
-      if (!(ms >= 0)) throw new Error(`Latency must be ≥ 0 ms, got ${ms}`);
-      latencyMs = ms;
-    },
+    fault: (mode) => server.fault(mode),
+    setLatency: (ms) => server.setLatency(ms),
 
     reset() {
-      emulator.fault(null);
+      server.fault(null);
       store.wipe();
       store.deleteSetting("password_policy");
       seed();
       sessions.clear();
       dovecot?.write();
-      latencyMs = config.latencyMs;
-      stats = { requests: 0, writes: 0, maxConcurrent: inFlight };
+      server.resetStats();
     },
 
     seedMailbox(m) {
-      const domain = store.getDomain(config.domain);
-      if (!domain) throw new Error(`Domain ${config.domain} does not exist`);
-      const username = `${asciiLower(m.localPart)}@${config.domain}`;
+      const domain = store.getDomain(mainDomain);
+      if (!domain) throw new Error(`Domain ${mainDomain} does not exist`);
+      const username = `${asciiLower(m.localPart)}@${mainDomain}`;
       if (!isValidEmail(username)) throw new Error(`Not a valid address: ${username}`);
       if (store.getMailbox(username) || store.getAliasByAddress(username)) throw new Error(`${username} already exists`);
       seedMailboxRow(ctx(), {
         localPart: m.localPart,
-        domain: config.domain,
+        domain: mainDomain,
         name: m.name ?? "",
         quotaMiB: m.quotaMiB ?? domain.defquota,
         // Without a password the mailbox gets one nobody knows, as an imported account would.
-        passwordHash: hashWith(m.password ?? randomBytes(24).toString("base64")),
+        passwordHash: hashWith(m.password ?? unknownPassword()),
         active: m.active ?? 1,
         tags: m.tags ?? [],
       });
@@ -447,6 +266,9 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
       });
     },
 
+    activeFilters: (email) => activeFilters(ctx(), email),
+    checkLogin: (email, password, service) => checkLogin(ctx(), email, password, service) !== null,
+
     mailbox(email) {
       const row = store.getMailbox(email);
       return row ? toRow(row) : null;
@@ -474,28 +296,15 @@ export async function createEmulator(options: EmulatorOptions = {}, internal: In
     },
 
     async settled() {
-      if (dovecot) await stall(dovecot.pendingMs());
+      if (dovecot) await server.stall(dovecot.pendingMs());
     },
 
-    stats() {
-      return { ...stats };
-    },
+    stats: () => server.stats(),
 
     async close() {
       if (closed) return;
       closed = true;
-      for (const [timer, resolve] of stalls) {
-        clearTimeout(timer);
-        resolve();
-      }
-      stalls.clear();
-      if (faultMode !== "down") {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-          for (const socket of sockets) socket.destroy();
-        });
-      }
+      await server.close();
       store.close();
     },
   };
@@ -508,69 +317,4 @@ function persistedKey(store: EmulatorStore, setting: string): string {
   const key = generateApiKey();
   store.setSetting(setting, key);
   return key;
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(error);
-    server.once("error", onError);
-    server.listen(port, host, () => {
-      server.off("error", onError);
-      resolve();
-    });
-  });
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
-/** At least one byte short of the real body, and never valid JSON. */
-function truncated(body: string): string {
-  if (body.length < 4) return '[{"type":"success","msg":';
-  return body.slice(0, Math.floor(body.length / 2));
-}
-
-function send(res: ServerResponse, status: number, contentType: string, body: string, reply: ApiReply | null): void {
-  if (res.destroyed || res.writableEnded) return;
-  const headers: Record<string, string | string[]> = {
-    "Content-Type": contentType,
-    "Content-Length": String(Buffer.byteLength(body)),
-  };
-  if (reply) {
-    if (reply.setCookie) headers["Set-Cookie"] = reply.setCookie;
-    headers.Expires = "Thu, 19 Nov 1981 08:52:00 GMT";
-    headers["Cache-Control"] = "no-store, no-cache, must-revalidate";
-    headers.Pragma = "no-cache";
-    if (reply.fullHeaders) {
-      headers.Vary = "Origin";
-      headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTION, OPTIONS";
-      headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, X-Api-Key, Origin";
-      headers["X-Content-Type-Options"] = "nosniff";
-      headers["X-Robots-Tag"] = "none";
-      headers["X-Download-Options"] = "noopen";
-      headers["X-Permitted-Cross-Domain-Policies"] = "none";
-      headers["Referrer-Policy"] = "strict-origin";
-    }
-    headers["X-Frame-Options"] = "SAMEORIGIN";
-  }
-  res.writeHead(status, headers);
-  res.end(body);
 }

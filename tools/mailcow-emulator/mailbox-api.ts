@@ -31,7 +31,11 @@ import {
   type PhpAssoc,
   type PhpValue,
 } from "./php";
+import { lastLogins } from "./passdb";
+import { ROUTE_NOT_FOUND, type Resource } from "./resource";
+import { setExtendedSenderAcl, setSenderAcl, senderAclOf } from "./sender-acl";
 import type { MailboxAttributes, MailboxRow } from "./store";
+import { liveSpamAliases } from "./time-limited-alias-api";
 
 /** Mailcow's TAGGING_LIMIT: tags with index > 25 are refused with a warning. */
 const TAGGING_LIMIT = 25;
@@ -60,7 +64,7 @@ const FLAG_NAMES = Object.keys(TEMPLATE_FLAGS) as FlagName[];
 const QUARANTINE_CATEGORIES = ["add_header", "reject", "all"];
 
 /** The attribute object in Mailcow's key order; flags are strings. */
-export function defaultAttributes(now: string, flags: Partial<Record<FlagName, number>> = {}): MailboxAttributes {
+export function defaultAttributes(now: string, flags: Partial<Record<string, number>> = {}): MailboxAttributes {
   const attributes: MailboxAttributes = {};
   for (const name of FLAG_NAMES) {
     attributes[name] = String(flags[name] ?? TEMPLATE_FLAGS[name]);
@@ -276,6 +280,10 @@ export function editMailbox(ctx: ApiContext, items: PhpValue[] | PhpAssoc, attr:
       const selfAlias = ctx.store.getAliasByAddress(mailbox.username);
       if (selfAlias && active !== mailbox.active) ctx.store.updateAlias(selfAlias.id, { active, modified: now });
       saveTags(ctx, mailbox.username, a("tags"), log).forEach((warning) => result.push(warning));
+      if (a("sender_acl") !== undefined) result.push(...setSenderAcl(ctx, mailbox.username, a("sender_acl") as PhpValue, log));
+      if (a("extended_sender_acl") !== undefined) {
+        result.push(...setExtendedSenderAcl(ctx, mailbox.username, a("extended_sender_acl") as PhpValue, log));
+      }
     });
     result.push({ type: "success", log, msg: ["mailbox_modified", htmlspecialchars(mailbox.username)] });
   }
@@ -312,6 +320,16 @@ export function removeMailbox(ctx: ApiContext, username: string): void {
   }
 }
 
+/** POST /delete/mailbox/tag/<mailbox> with a JSON list of tags; unknown tags are no error (measured). */
+export function deleteMailboxTags(ctx: ApiContext, items: PhpValue[] | PhpAssoc, mailbox: string | undefined): WriteResult {
+  const tags = phpValues(items).map((tag) => strval(tag));
+  const log = ["mailbox", "delete", "tags_mailbox", { tags: items, username: mailbox ?? null }, null];
+  const row = isValidEmail(mailbox) ? ctx.store.getMailbox(mailbox) : null;
+  if (!row || !hasDomainAccess(ctx, row.domain)) return entries([{ type: "danger", log, msg: "access_denied" }], false);
+  ctx.store.removeMailboxTags(row.username, tags);
+  return entries([{ type: "success", log, msg: ["mailbox_modified", htmlspecialchars(row.username)] }], null);
+}
+
 export type DetailMode = "full" | "reduced";
 
 /** mailbox('get', 'mailbox_details'): field set, order and JSON types as measured (§8, §18). */
@@ -325,6 +343,7 @@ export function mailboxDetails(
   const row = ctx.store.getMailbox(username);
   if (!row) return null;
   const percent = row.quota === 0 ? "- " : phpRound((row.bytes / row.quota) * 100);
+  const logins = lastLogins(ctx, row.username);
   const percentClass =
     row.quota === 0 ? "info" : (percent as number) >= 90 ? "danger" : (percent as number) >= 75 ? "warning" : "success";
   const details: Record<string, unknown> = {
@@ -344,19 +363,19 @@ export function mailboxDetails(
     modified: row.modified,
     authsource: row.authsource,
     percent_class: percentClass,
-    last_imap_login: ctx.lastImapLogin(row.username),
-    last_smtp_login: 0,
-    last_pop3_login: 0,
+    last_imap_login: Math.max(ctx.lastImapLogin(row.username), logins.imap),
+    last_smtp_login: logins.smtp,
+    last_pop3_login: logins.pop3,
     last_sso_login: 0,
   };
   if (mode === "full") {
     details.max_new_quota = maxNewQuota(ctx, row, allocated);
-    details.spam_aliases = 0;
+    details.spam_aliases = liveSpamAliases(ctx, row.username).length;
     details.pushover_active = 0;
     details.rl = row.rl_value ? { value: row.rl_value, frame: row.rl_frame } : false;
     details.rl_scope = row.rl_value ? "mailbox" : "domain";
     details.is_relayed = 0;
-    details.sender_acl = [];
+    details.sender_acl = senderAclOf(ctx, row.username);
   }
   const tags = ctx.store.mailboxTags(row.username);
   if (tags.length > 0) details.tags = tags;
@@ -364,12 +383,20 @@ export function mailboxDetails(
 }
 
 /**
- * mailbox('get', 'mailboxes', $domain, $tags). NOTE: a name that is not a configured domain (a typo, an alias domain,
- * even an email address) lists the mailboxes of every domain: Mailcow's own pitfall, kept so adapters learn to filter.
+ * mailbox('get', 'mailboxes', $domain). NOTE: a name that is not a configured domain (a typo, an alias domain, even an
+ * email address) lists the mailboxes of every domain: Mailcow's own pitfall, kept so adapters learn to filter.
  */
-function mailboxesOf(ctx: ApiContext, domain: string, tags: string[] | null): MailboxRow[] {
+function mailboxesOf(ctx: ApiContext, domain: string): string[] {
   const known = ctx.store.getDomain(domain);
-  return ctx.store.listMailboxes({ domain: known ? known.domain : undefined, tags });
+  return ctx.store.listMailboxes({ domain: known ? known.domain : undefined }).map((m) => m.username);
+}
+
+/**
+ * With `?tags=` Mailcow (2026-07a) runs `tag_name LIKE '%<tag>%'` per tag (UNION, so OR, case-insensitive, `_` any
+ * character) and `username LIKE '%<domain>%'`: `/all/example` matches example.org and small.example alike.
+ */
+function usernamesFor(ctx: ApiContext, domain: string, tags: string[] | null): string[] {
+  return tags ? ctx.store.usernamesByTags(tags, domain) : mailboxesOf(ctx, domain);
 }
 
 export function getMailbox(ctx: ApiContext, object: string | undefined, extra: string | undefined, tagsQuery: string | null): ReadResult {
@@ -380,8 +407,8 @@ export function getMailbox(ctx: ApiContext, object: string | undefined, extra: s
     if (domains.length === 0) return { kind: "literal", body: "{}" };
     const data: unknown[] = [];
     for (const domain of domains) {
-      for (const mailbox of mailboxesOf(ctx, domain, tags)) {
-        const details = mailboxDetails(ctx, mailbox.username, object === "reduced" ? "reduced" : "full", allocated);
+      for (const username of usernamesFor(ctx, domain, tags)) {
+        const details = mailboxDetails(ctx, username, object === "reduced" ? "reduced" : "full", allocated);
         if (details) data.push(details);
       }
     }
@@ -389,14 +416,23 @@ export function getMailbox(ctx: ApiContext, object: string | undefined, extra: s
   }
   if (tags === null) return getReturn(mailboxDetails(ctx, object));
   // With ?tags= a single-object lookup treats the object as a domain and answers a list ('[]' when empty).
-  const data = mailboxesOf(ctx, object ?? "", tags).map((m) => mailboxDetails(ctx, m.username, "full", allocated));
+  const data = usernamesFor(ctx, object ?? "", tags).map((username) => mailboxDetails(ctx, username, "full", allocated));
   return getReturn(data, "[]");
 }
 
 /** Mailboxes that "already existed" (seeded, not created through the API): no limit checks, same row shape. */
 export function seedMailboxRow(
   ctx: ApiContext,
-  input: { localPart: string; domain: string; name: string; quotaMiB: number; passwordHash: string; active: number; tags: string[] },
+  input: {
+    localPart: string;
+    domain: string;
+    name: string;
+    quotaMiB: number;
+    passwordHash: string;
+    active: number;
+    tags: string[];
+    attributes?: MailboxAttributes;
+  },
 ): void {
   const username = `${asciiLower(input.localPart)}@${input.domain}`;
   const now = ctx.now();
@@ -409,7 +445,7 @@ export function seedMailboxRow(
       password: input.passwordHash,
       quota: input.quotaMiB * MIB,
       active: input.active,
-      attributes: defaultAttributes(now),
+      attributes: input.attributes ?? defaultAttributes(now),
       authsource: "mailcow",
       rl_value: null,
       rl_frame: null,
@@ -435,3 +471,17 @@ export function seedMailboxRow(
   });
 }
 
+
+export const mailboxResource: Resource = {
+  // Templates and custom attributes are not emulated.
+  add: { mailbox: (ctx, attr, route) => (route.object === "template" ? ROUTE_NOT_FOUND : addMailbox(ctx, attr)) },
+  edit: {
+    mailbox: (ctx, items, attr, route) =>
+      route.object === "template" || route.object === "custom-attribute" ? ROUTE_NOT_FOUND : editMailbox(ctx, items, attr),
+  },
+  delete: {
+    mailbox: (ctx, items, route) =>
+      route.object === "template" ? ROUTE_NOT_FOUND : route.object === "tag" ? deleteMailboxTags(ctx, items, route.extra) : deleteMailboxes(ctx, items),
+  },
+  get: { mailbox: (ctx, route) => getMailbox(ctx, route.object, route.extra, route.search.get("tags") || null) },
+};

@@ -2,11 +2,11 @@
 // the exact framework-level answers (status codes, bodies, content types) Mailcow gives around its business functions.
 // Transport concerns (faults, latency, sockets) stay in emulator-server.ts; this module maps one request to one reply.
 import { type ApiContext, type Entry, type ReadResult, type WriteResult, formatDateTime, maskedLog } from "./api-context";
-import { addAlias, deleteAliases, getAlias } from "./alias-api";
-import { addAliasDomain, addDomain, deleteDomains, getDomain } from "./domain-api";
-import { addMailbox, deleteMailboxes, editMailbox, getMailbox } from "./mailbox-api";
-import { POLICY_KEYS, policyHtml, type PasswordPolicy } from "./password";
-import { field, intval, isset, phpJsonDecode, phpJsonEncode, toPhpArray, type PhpAssoc, type PhpValue } from "./php";
+import { passdb } from "./passdb";
+import type { PasswordPolicy } from "./password";
+import { field, phpJsonDecode, phpJsonEncode, toPhpArray, type PhpAssoc, type PhpValue } from "./php";
+import type { RouteParts, RouteNotFound } from "./resource";
+import { handlerFor } from "./resources";
 import { type ApiAccess, type SessionStore, readSessionId, sessionCookie } from "./sessions";
 import type { EmulatorStore } from "./store";
 
@@ -41,25 +41,13 @@ export interface RouterDeps {
   failWrites: () => boolean;
   hashPassword: (password: string) => string;
   lastImapLogin: (username: string) => number;
+  spamAliasLocalPart: () => string;
 }
 
 const JSON_TYPE = "application/json";
 const HTML_TYPE = "text/html; charset=utf-8";
 
 type PostField = PhpValue[] | PhpAssoc | undefined;
-
-const ADD: Record<string, (ctx: ApiContext, attr: PhpValue[] | PhpAssoc) => WriteResult> = {
-  mailbox: addMailbox,
-  alias: addAlias,
-  domain: addDomain,
-  "alias-domain": addAliasDomain,
-};
-
-const DELETE: Record<string, (ctx: ApiContext, items: PhpValue[] | PhpAssoc) => WriteResult> = {
-  mailbox: deleteMailboxes,
-  alias: deleteAliases,
-  domain: deleteDomains,
-};
 
 const GENERIC_FAILURE = { add: "Cannot add item", edit: "Cannot edit item", delete: "Cannot delete item" } as const;
 
@@ -130,24 +118,18 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
       if (formItems !== null) items = toPhpArray(phpJsonDecode(formItems));
     }
 
-    const ctx: ApiContext = {
-      store: deps.store,
-      role: access ? "admin" : "anonymous",
-      now: () => formatDateTime(new Date()),
-      policy: deps.policy,
-      setPolicy: deps.setPolicy,
-      hashPassword: deps.hashPassword,
-      lastImapLogin: deps.lastImapLogin,
-    };
+    const ctx = contextFor(deps, access ? "admin" : "anonymous");
+    const routeParts: RouteParts = { object, extra, search: request.search };
     const incomplete = () => error(200, "Cannot find attributes in post data");
     const routeNotFound = () => error(404, "route not found");
-    const writeReply = (kind: keyof typeof GENERIC_FAILURE, result: WriteResult): ApiReply => {
+    const writeReply = (kind: keyof typeof GENERIC_FAILURE, result: WriteResult | RouteNotFound): ApiReply => {
+      if (result.kind === "routeNotFound") return routeNotFound();
       if (result.kind === "fatal") return reply(200, "");
       if (result.entries.length > 0) return reply(200, phpJsonEncode(result.entries));
       if (result.returned === false) return error(200, GENERIC_FAILURE[kind]);
       return reply(200, phpJsonEncode({ type: "success", msg: "Task completed" }));
     };
-    const runWrite = (kind: keyof typeof GENERIC_FAILURE, data: PostField, run: () => WriteResult): ApiReply => {
+    const runWrite = (kind: keyof typeof GENERIC_FAILURE, data: PostField, run: () => WriteResult | RouteNotFound): ApiReply => {
       if (deps.failWrites()) {
         const entry: Entry = { type: "danger", log: ["mailbox", kind, category ?? null, maskedLog(data), null], msg: "mysql_error" };
         return reply(200, phpJsonEncode([entry]));
@@ -160,57 +142,38 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
         if (access === "ro") return error(403, "API read/write access denied");
         if (attr === undefined) return incomplete();
         if (request.method !== "POST") return error(405, "only POST method is allowed");
-        const handler = category !== undefined && Object.hasOwn(ADD, category) ? ADD[category] : undefined;
-        // Templates are not emulated.
-        if (!handler || ((category === "mailbox" || category === "domain") && object === "template")) return routeNotFound();
+        const handler = handlerFor("add", category);
+        if (!handler) return routeNotFound();
         const data = attr;
-        return runWrite("add", data, () => handler(ctx, data));
+        return runWrite("add", data, () => handler(ctx, data, routeParts));
       }
       case "edit": {
         if (access !== "rw") return error(403, "API read/write access denied");
         if (attr === undefined) return incomplete();
         if (request.method !== "POST") return error(405, "only POST method is allowed");
+        const handler = handlerFor("edit", category);
+        if (!handler) return routeNotFound();
         const data = attr;
         const list = items ?? [];
-        if (category === "mailbox" && object !== "template" && object !== "custom-attribute") {
-          return runWrite("edit", { username: list, ...(Array.isArray(data) ? {} : data) }, () => editMailbox(ctx, list, data));
-        }
-        if (category === "passwordpolicy") return runWrite("edit", data, () => editPasswordPolicy(ctx, data));
-        return routeNotFound();
+        return runWrite("edit", { items: list, ...(Array.isArray(data) ? {} : data) }, () => handler(ctx, list, data, routeParts));
       }
       case "delete": {
         if (access !== "rw") return error(403, "API read/write access denied");
         if (items === undefined) return incomplete();
         if (request.method !== "POST") return error(405, "only POST method is allowed");
-        const handler = category !== undefined && Object.hasOwn(DELETE, category) ? DELETE[category] : undefined;
-        // Tag and template deletion are not emulated.
-        if (!handler || ((category === "mailbox" || category === "domain") && (object === "tag" || object === "template"))) {
-          return routeNotFound();
-        }
+        const handler = handlerFor("delete", category);
+        if (!handler) return routeNotFound();
         const data = items;
-        return runWrite("delete", data, () => handler(ctx, data));
+        return runWrite("delete", data, () => handler(ctx, data, routeParts));
       }
       case "get": {
         if (request.method !== "GET") return error(405, "only GET method is allowed");
         // Without a key json_api.php skips the whole switch: 200 and not a byte of body, whatever was asked.
         if (!access) return reply(200, "");
-        const tags = request.search.get("tags");
-        const tagsQuery = tags !== null && tags !== "" ? tags : null;
-        switch (category) {
-          case "mailbox":
-            return readReply(reply, getMailbox(ctx, object, extra, tagsQuery));
-          case "domain":
-            return readReply(reply, getDomain(ctx, object, tagsQuery));
-          case "alias":
-            return readReply(reply, getAlias(ctx, object, extra));
-          case "passwordpolicy":
-            return readReply(reply, getPasswordPolicy(ctx, object));
-          case "status":
-            // Only the version is emulated; other status objects answer with an empty body.
-            return object === "version" ? reply(200, phpJsonEncode({ version: deps.version })) : reply(200, "");
-          default:
-            return routeNotFound();
-        }
+        const handler = handlerFor("get", category);
+        if (!handler) return routeNotFound();
+        const result = handler(ctx, routeParts);
+        return result.kind === "routeNotFound" ? routeNotFound() : readReply(reply, result);
       }
       case "process":
         if (request.method !== "POST") return error(405, "only POST method is allowed");
@@ -218,6 +181,33 @@ export function createRouter(deps: RouterDeps): (request: ApiRequest) => ApiRepl
       default:
         return routeNotFound();
     }
+  };
+}
+
+function contextFor(deps: RouterDeps, role: ApiContext["role"]): ApiContext {
+  return {
+    store: deps.store,
+    role,
+    now: () => formatDateTime(new Date()),
+    unixNow: () => Math.floor(Date.now() / 1000),
+    version: deps.version,
+    policy: deps.policy,
+    setPolicy: deps.setPolicy,
+    hashPassword: deps.hashPassword,
+    lastImapLogin: deps.lastImapLogin,
+    spamAliasLocalPart: deps.spamAliasLocalPart,
+  };
+}
+
+/**
+ * POST /mailcowauth.php, the passdb endpoint Dovecot calls (no API key): a session cookie like every PHP page once
+ * the request is complete; a bad request (400) leaves before sessions start.
+ */
+export function createPassdbRoute(deps: RouterDeps): (request: ApiRequest) => ApiReply {
+  return (request) => {
+    const result = passdb(contextFor(deps, "admin"), request.body);
+    const cookie = result.status === 400 ? null : sessionCookie(deps.sessions.create().id);
+    return { status: result.status, contentType: JSON_TYPE, body: result.body, fullHeaders: false, setCookie: cookie, action: "passdb" };
   };
 }
 
@@ -229,26 +219,4 @@ function readReply(reply: (status: number, body: string) => ApiReply, result: Re
 function header(request: ApiRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** GET /get/passwordpolicy[/html]: Redis hash values come back as strings. */
-function getPasswordPolicy(ctx: ApiContext, object: string | undefined): ReadResult {
-  const policy = ctx.policy();
-  if (object === "html") return { kind: "json", value: policyHtml(policy) };
-  return { kind: "json", value: Object.fromEntries(POLICY_KEYS.map((key) => [key, String(policy[key])])) };
-}
-
-/** POST /edit/passwordpolicy {"attr": {...}}: known keys only; a length below 3 is ignored. */
-function editPasswordPolicy(ctx: ApiContext, attr: PhpValue[] | PhpAssoc): WriteResult {
-  const policy = { ...ctx.policy() };
-  for (const key of POLICY_KEYS) {
-    const value = field(attr, key);
-    if (!isset(value)) continue;
-    const n = intval(value);
-    if (key === "length" && n < 3) continue;
-    policy[key] = n;
-  }
-  ctx.setPolicy(policy);
-  const entry: Entry = { type: "success", log: ["password_complexity", "edit", maskedLog(attr)], msg: "password_policy_saved" };
-  return { kind: "entries", entries: [entry], returned: true };
 }

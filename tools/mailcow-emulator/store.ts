@@ -149,10 +149,15 @@ export function mariadbCompare(a: string, b: string): number {
 export class EmulatorStore {
   readonly db: Database.Database;
 
-  constructor(path: string) {
+  private readonly resourceTables: string[];
+
+  /** `resources`: the schemas and tables of the resources beyond domains, mailboxes and aliases (resources.ts). */
+  constructor(path: string, resources: readonly { schema?: string; tables?: string[] }[] = []) {
     this.db = new Database(path);
     if (path !== ":memory:" && path !== "") this.db.pragma("journal_mode = WAL");
     this.db.exec(SCHEMA);
+    for (const resource of resources) if (resource.schema) this.db.exec(resource.schema);
+    this.resourceTables = resources.flatMap((resource) => resource.tables ?? []);
   }
 
   close(): void {
@@ -163,13 +168,13 @@ export class EmulatorStore {
     return this.db.transaction(fn)();
   }
 
-  /** Everything goes, including the alias id counter: a fresh Mailcow starts its ids at 1. */
+  /** Everything goes, including the id counters: a fresh Mailcow starts its ids at 1. */
   wipe(): void {
     this.transaction(() => {
-      for (const table of ["tags_mailbox", "alias", "mailbox", "alias_domain", "tags_domain", "domain"]) {
+      for (const table of [...this.resourceTables, "tags_mailbox", "alias", "mailbox", "alias_domain", "tags_domain", "domain"]) {
         this.db.prepare(`DELETE FROM ${table}`).run();
       }
-      this.db.prepare("DELETE FROM sqlite_sequence WHERE name = 'alias'").run();
+      this.db.prepare("DELETE FROM sqlite_sequence").run();
     });
   }
 
@@ -214,6 +219,13 @@ export class EmulatorStore {
       .run({ ...limits, domain });
   }
 
+  updateDomain(domain: string, patch: Partial<Omit<DomainRow, "domain" | "created">>): void {
+    const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
+    if (entries.length === 0) return;
+    const sets = entries.map(([key]) => `${key} = @${key}`).join(", ");
+    this.db.prepare(`UPDATE domain SET ${sets} WHERE domain = @domain`).run({ ...Object.fromEntries(entries), domain });
+  }
+
   deleteDomain(domain: string): void {
     this.transaction(() => {
       this.db.prepare("DELETE FROM alias WHERE domain = ?").run(domain);
@@ -256,23 +268,34 @@ export class EmulatorStore {
     return row ? parseMailbox(row) : null;
   }
 
-  /** Mailboxes of one domain (or of all domains), optionally only those with a tag containing one of `tags`. */
-  listMailboxes(filter: { domain?: string; tags?: string[] | null } = {}): MailboxRow[] {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.domain !== undefined) {
-      where.push("domain = ?");
-      params.push(filter.domain);
-    }
-    if (filter.tags && filter.tags.length > 0) {
-      // Mailcow matches tags with LIKE '%tag%', one OR-ed condition per requested tag.
-      const likes = filter.tags.map(() => "tag_name LIKE ? ESCAPE '\\'").join(" OR ");
-      where.push(`username IN (SELECT username FROM tags_mailbox WHERE ${likes})`);
-      for (const tag of filter.tags) params.push(`%${tag.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    const sql = `SELECT * FROM mailbox${where.length ? ` WHERE ${where.join(" AND ")}` : ""}`;
-    const rows = this.db.prepare(sql).all(...params) as RawMailboxRow[];
+  /** Mailboxes of one domain (or of all domains), sorted as MariaDB sorts them. */
+  listMailboxes(filter: { domain?: string } = {}): MailboxRow[] {
+    const rows = (
+      filter.domain === undefined
+        ? this.db.prepare("SELECT * FROM mailbox").all()
+        : this.db.prepare("SELECT * FROM mailbox WHERE domain = ?").all(filter.domain)
+    ) as RawMailboxRow[];
     return rows.map(parseMailbox).sort((a, b) => mariadbCompare(a.username, b.username));
+  }
+
+  /**
+   * Usernames with a tag matching one of `tags`, as Mailcow's `tag_name LIKE '%<tag>%' … UNION …` finds them:
+   * unescaped patterns (`_` and `%` are wildcards), case-insensitive, one tag's matches after the other's, and the
+   * username itself matched by substring (`username LIKE '%<domain>%'`) when a domain is given.
+   */
+  usernamesByTags(tags: string[], domainLike: string | null): string[] {
+    const found: string[] = [];
+    for (const tag of tags) {
+      const rows = this.db
+        .prepare(
+          `SELECT DISTINCT username FROM tags_mailbox WHERE tag_name LIKE ?${domainLike === null ? "" : " AND username LIKE ?"}`,
+        )
+        .all(`%${tag}%`, ...(domainLike === null ? [] : [`%${domainLike}%`])) as { username: string }[];
+      for (const username of rows.map((r) => r.username).sort(mariadbCompare)) {
+        if (!found.some((f) => f.toLowerCase() === username.toLowerCase())) found.push(username);
+      }
+    }
+    return found;
   }
 
   /** COUNT(*) and SUM(quota) of a domain's mailboxes, the two numbers every quota decision starts from. */
@@ -317,6 +340,10 @@ export class EmulatorStore {
 
   addMailboxTag(username: string, tag: string): void {
     this.db.prepare("INSERT OR IGNORE INTO tags_mailbox (username, tag_name) VALUES (?, ?)").run(username, tag);
+  }
+
+  removeMailboxTags(username: string, tags: string[]): void {
+    for (const tag of tags) this.db.prepare("DELETE FROM tags_mailbox WHERE username = ? AND tag_name = ?").run(username, tag);
   }
 
   // --- aliases -------------------------------------------------------------------------------------------------
