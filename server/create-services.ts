@@ -7,8 +7,9 @@ import type { AppConfig } from "./env";
 import { mailEndpoints } from "./mailbox/client-settings";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createPolicyCache } from "./mailbox/password-policy";
+import { createMailboxService } from "./mailbox/service";
 import { createMailcowClient } from "./mailcow";
-import { createProvisioner } from "./provisioning/provisioner";
+import { createProvisioner } from "./provisioning/worker";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
 import type { Services } from "./services";
 
@@ -28,8 +29,10 @@ export function createServices(
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
   const mailcow = createMailcowClient({ ...connection, timeoutMs: config.MAILCOW_TIMEOUT_MS });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
+  const accounts = createAccounts(db);
   const provisioner = createProvisioner({
     db,
+    accounts,
     mailcow,
     sealer,
     logger,
@@ -44,31 +47,36 @@ export function createServices(
       retryBaseMs: config.PROVISIONING_RETRY_BASE_SECONDS * 1000,
       retryMaxMs: config.PROVISIONING_RETRY_MAX_SECONDS * 1000,
       retryWindowMs: config.PROVISIONING_RETRY_WINDOW_HOURS * 3_600_000,
-      deletionGraceMs: config.ACCOUNT_DELETION_GRACE_HOURS * 3_600_000,
+      roomCheckMs: config.PROVISIONING_ROOM_CHECK_MINUTES * 60_000,
       pollMs: config.PROVISIONING_POLL_MS,
       // One attempt makes up to four Mailcow calls (look-up, alias look-up, add, read-back), each with retries.
       leaseMs: Math.max(60_000, config.MAILCOW_TIMEOUT_MS * 12),
     },
   });
+  const limits = createLimits({
+    loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
+    loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
+    userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
+    checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
+  });
+  const passwordPolicy = createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now);
+  const liveMailboxes = createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now);
+  const endpoints = mailEndpoints(config, mailDomain, connection.baseUrl);
   return {
     config,
     db,
     logger,
-    accounts: createAccounts(db),
+    accounts,
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
-    limits: createLimits({
-      loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
-      loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
-      userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
-      userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
-      checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
-    }),
+    limits,
     mailDomain,
     mailcow,
     provisioner,
-    passwordPolicy: createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now),
-    liveMailboxes: createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now),
-    endpoints: mailEndpoints(config, mailDomain, connection.baseUrl),
+    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, now }),
+    passwordPolicy,
+    liveMailboxes,
+    endpoints,
     now,
   };
 }

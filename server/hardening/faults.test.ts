@@ -11,7 +11,7 @@ import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { beforeAll, describe, expect, test } from "vitest";
 import { startMailcowEmulator, type EmulatorFault, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
-import { ownerTag } from "../provisioning/provisioner";
+import { ownerTag } from "../provisioning/attempt";
 import type { Services } from "../services";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 

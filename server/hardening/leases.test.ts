@@ -7,7 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ownerIsGone } from "../provisioning/provisioner";
+import { ownerIsGone } from "../provisioning/leases";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 

@@ -13,7 +13,6 @@ export {
   checkRoomFor,
   hasRoomFor,
   MIB,
-  passwordMeetsPolicy,
   type MailboxActiveState,
   type MailcowAlias,
   type MailcowDomain,

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 import type { Services } from "../services";
-import { ownerTag } from "./provisioner";
+import { ownerTag } from "./attempt";
 
 const mailcow = useMailcowEmulator({ timeoutMs: 500, slowMs: 1500, domain: "example.test" });
 const MIB = 1_048_576;

@@ -2,7 +2,7 @@
 import { expect, test } from "vitest";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { backoffMs } from "./provisioner";
+import { backoffMs } from "./attempt";
 
 const mailcow = useMailcowEmulator({ timeoutMs: 500 });
 
