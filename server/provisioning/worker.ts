@@ -82,23 +82,28 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
   }
 
   /** Mailboxes that failed for want of room: one look at the domain when due; room → they are jobs again. */
-  function checkRoom(): Promise<void> {
-    roomCheck ??= (async () => {
-      try {
-        store.forgetRoomWaiters(now() - settings.retryWindowMs, now());
-        if (!store.roomCheckDue(now())) return;
-        store.postponeRoomWaiters(now() + settings.roomCheckMs);
-        const domain = await limit(() => mailcow.getDomain(settings.domain));
-        if (domain && checkRoomFor(domain, settings.quotaMiB).ok) {
-          const woken = store.wakeRoomWaiters(now());
-          if (woken) log.info({ mailboxes: woken, domain: settings.domain }, "the domain has room again: retrying the mailboxes that did not fit");
-        }
-      } catch (error) {
-        log.warn({ err: error }, "could not check the domain's room for waiting mailboxes");
-      } finally {
-        roomCheck = null;
+  async function lookForRoom(): Promise<void> {
+    try {
+      store.forgetRoomWaiters(now() - settings.retryWindowMs, now());
+      if (!store.roomCheckDue(now())) return;
+      store.postponeRoomWaiters(now() + settings.roomCheckMs);
+      const domain = await limit(() => mailcow.getDomain(settings.domain));
+      if (domain && checkRoomFor(domain, settings.quotaMiB).ok) {
+        const woken = store.wakeRoomWaiters(now());
+        if (woken) log.info({ mailboxes: woken, domain: settings.domain }, "the domain has room again: retrying the mailboxes that did not fit");
       }
-    })();
+    } catch (error) {
+      log.warn({ err: error }, "could not check the domain's room for waiting mailboxes");
+    }
+  }
+  /** One look at a time, shared by the loop and drain(). */
+  function checkRoom(): Promise<void> {
+    if (!roomCheck) {
+      const check = lookForRoom().finally(() => {
+        if (roomCheck === check) roomCheck = null;
+      });
+      roomCheck = check;
+    }
     return roomCheck;
   }
 
