@@ -56,10 +56,9 @@ async function world(fault: FaultCase) {
   const env = { DATABASE_PATH: path.join(dir, "platform.db"), DATA_DIR: dir, PROVISIONING_SIGNUP_DEADLINE_MS: "200", ACCOUNT_DELETION_GRACE_HOURS: "24" };
   const errors: string[] = [];
   const open = (apiKey = mailcow.apiKey, timeoutMs = TIMEOUT_MS): Services => {
-    const base = createTestServices(env, { mailcow: { baseUrl: mailcow.url, apiKey, timeoutMs }, now: () => clock });
     // Error-level log lines are collected: an operator must hear about a wrong key.
     const logger = pino({ level: "error" }, { write: (line: string) => void errors.push(line) });
-    return { ...base, logger };
+    return createTestServices(env, { mailcow: { baseUrl: mailcow.url, apiKey, timeoutMs }, now: () => clock, logger });
   };
   const healthy = open();
   const opened: Services[] = [healthy];

@@ -13,12 +13,13 @@ import type { CheckLoginResult, ClientSettings, MailboxInfo, MailboxReason, Mail
 import type { Limits } from "../auth/rate-limit";
 import type { AppConfig } from "../env";
 import { within } from "../lib/deadline";
-import { checkRoomFor, isMailcowError, type MailcowClient, type MailcowDomain, type MailcowMailbox } from "../mailcow";
+import { isMailcowError, type MailcowClient, type MailcowDomain, type MailcowMailbox } from "../mailcow";
 import { isOwnedBy } from "../provisioning/attempt";
 import type { MailboxRow } from "../provisioning/store";
 import type { Provisioner } from "../provisioning/worker";
 import { checkMailboxLogin } from "./check-login";
 import { clientSettings, type MailEndpoints } from "./client-settings";
+import { signupHeadroom } from "./headroom";
 import type { LiveCache } from "./live-cache";
 import { mailboxPasswordProblem } from "./password-checks";
 import type { PolicyCache } from "./password-policy";
@@ -147,22 +148,15 @@ export function createMailboxService(deps: MailboxServiceDeps) {
   let warnedAt = -Infinity;
   function judgeRoom(domain: MailcowDomain | null): boolean {
     if (!domain) return true; // a missing domain is a configuration problem the worker reports per mailbox
-    const room = checkRoomFor(domain, config.MAILBOX_QUOTA_MIB);
-    const enough = room.ok && domain.mailboxesLeft >= config.SIGNUP_MIN_FREE_MAILBOXES;
-    if (!enough && now() - warnedAt >= config.PROVISIONING_ROOM_CHECK_MINUTES * 60_000) {
+    const headroom = signupHeadroom(domain, config.MAILBOX_QUOTA_MIB, config.SIGNUP_MIN_FREE_MAILBOXES);
+    if (!headroom.ok && now() - warnedAt >= config.PROVISIONING_ROOM_CHECK_MINUTES * 60_000) {
       warnedAt = now();
       log.error(
-        {
-          domain: domain.name,
-          mailboxesLeft: domain.mailboxesLeft,
-          minFree: config.SIGNUP_MIN_FREE_MAILBOXES,
-          newMailboxMiB: config.MAILBOX_QUOTA_MIB,
-          maxNewMailboxMiB: Math.floor(domain.maxNewMailboxQuotaBytes / 1_048_576),
-        },
-        "sign-ups are refused: the mail domain is (nearly) full. Raise its mailbox count or quota in Mailcow (or lower SIGNUP_MIN_FREE_MAILBOXES / MAILBOX_QUOTA_MIB)",
+        { domain: domain.name, mailboxesLeft: domain.mailboxesLeft, minFree: config.SIGNUP_MIN_FREE_MAILBOXES, newMailboxMiB: config.MAILBOX_QUOTA_MIB },
+        `sign-ups are refused: ${headroom.why}. Raise the domain's mailbox count or quota in Mailcow (or lower SIGNUP_MIN_FREE_MAILBOXES / MAILBOX_QUOTA_MIB)`,
       );
     }
-    return enough;
+    return headroom.ok;
   }
   function hasHeadroom(wait: number): Promise<boolean> {
     if (config.SIGNUP_MIN_FREE_MAILBOXES === 0) return Promise.resolve(true);
