@@ -9,8 +9,9 @@ import { mailEndpoints } from "./mailbox/client-settings";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
+import { createMailboxService } from "./mailbox/service";
 import { createMailcowClient } from "./mailcow";
-import { createProvisioner } from "./provisioning/provisioner";
+import { createProvisioner } from "./provisioning/worker";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
 import type { Services } from "./services";
 
@@ -38,8 +39,10 @@ export function createServices(
     log: logger.child({ component: "mailcow" }),
   });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
+  const accounts = createAccounts(db);
   const provisioner = createProvisioner({
     db,
+    accounts,
     mailcow,
     sealer,
     logger,
@@ -54,38 +57,44 @@ export function createServices(
       retryBaseMs: config.PROVISIONING_RETRY_BASE_SECONDS * 1000,
       retryMaxMs: config.PROVISIONING_RETRY_MAX_SECONDS * 1000,
       retryWindowMs: config.PROVISIONING_RETRY_WINDOW_HOURS * 3_600_000,
-      deletionGraceMs: config.ACCOUNT_DELETION_GRACE_HOURS * 3_600_000,
+      roomCheckMs: config.PROVISIONING_ROOM_CHECK_MINUTES * 60_000,
       pollMs: config.PROVISIONING_POLL_MS,
       // One attempt makes up to four Mailcow calls (look-up, alias look-up, add, read-back), each with retries.
       leaseMs: Math.max(60_000, config.MAILCOW_TIMEOUT_MS * 12),
     },
   });
+  const limits = createLimits({
+    loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
+    loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
+    userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
+    checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
+  });
+  const passwordPolicy = createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now);
+  const liveMailboxes = createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now);
+  const endpoints = mailEndpoints(config, mailDomain, connection.baseUrl);
+  const mailLoginBudget = createLoginBudget({
+    failures: config.MAIL_LOGIN_FAILURE_BUDGET,
+    windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+    now,
+    logger,
+  });
   return {
     config,
     db,
     logger,
-    accounts: createAccounts(db),
+    accounts,
     audit: createAuditLog(db, now),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
-    limits: createLimits({
-      loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
-      loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
-      userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
-      userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
-      checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
-    }),
+    limits,
     mailDomain,
     mailcow,
     provisioner,
-    passwordPolicy: createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now),
-    liveMailboxes: createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now),
-    mailLoginBudget: createLoginBudget({
-      failures: config.MAIL_LOGIN_FAILURE_BUDGET,
-      windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
-      now,
-      logger,
-    }),
-    endpoints: mailEndpoints(config, mailDomain, connection.baseUrl),
+    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, now }),
+    mailLoginBudget,
+    passwordPolicy,
+    liveMailboxes,
+    endpoints,
     now,
   };
 }

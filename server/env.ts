@@ -82,6 +82,9 @@ export const EnvSchema = z
     PROVISIONING_RETRY_MAX_SECONDS: positiveInt.default(1800),
     PROVISIONING_RETRY_WINDOW_HOURS: positiveInt.default(24),
     PROVISIONING_POLL_MS: positiveInt.default(1000),
+    PROVISIONING_ROOM_CHECK_MINUTES: positiveInt.default(15),
+    /** Sign-ups are refused while the domain has fewer free mailbox slots than this (0: never refused for room). */
+    SIGNUP_MIN_FREE_MAILBOXES: z.coerce.number({ error: "expected a number of mailboxes" }).int().min(0).default(5),
     ACCOUNT_DELETION_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).default(7 * 24),
     MAILBOX_INFO_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(5),
     MAILCOW_POLICY_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(300),

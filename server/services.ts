@@ -10,8 +10,9 @@ import type { MailEndpoints } from "./mailbox/client-settings";
 import type { LiveCache } from "./mailbox/live-cache";
 import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
+import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
-import type { Provisioner } from "./provisioning/provisioner";
+import type { Provisioner } from "./provisioning/worker";
 
 export interface Services {
   config: AppConfig;
@@ -25,7 +26,10 @@ export interface Services {
   /** The domain platform addresses live in (MAILCOW_DOMAIN; example.test in demo mode). */
   mailDomain: string;
   mailcow: MailcowClient;
+  /** The provisioning worker (start/stop; tests drain it). Procedures use `mailboxes`. */
   provisioner: Provisioner;
+  /** Everything about a user's mailbox: the one way routers reach Mailcow for a user. */
+  mailboxes: MailboxService;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
   /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */

@@ -131,7 +131,7 @@ export const mailClientConfigRoutes: FastifyPluginAsync<{ services: Services }> 
     if (!validated || !account || account.deleted_at !== null) {
       return reply.code(401).type("text/plain; charset=utf-8").send("Sign in to download your mail profile.\n");
     }
-    const address = services.provisioner.store.get(account.id)?.address ?? `${account.username}@${services.mailDomain}`;
+    const address = services.mailboxes.address(account.id, account.username);
     return reply
       .type("application/x-apple-aspen-config; charset=utf-8")
       .header("content-disposition", `attachment; filename="${address}.mobileconfig"`)

@@ -14,7 +14,6 @@ export {
   checkRoomFor,
   hasRoomFor,
   MIB,
-  passwordMeetsPolicy,
   type MailboxActiveState,
   type MailcowAlias,
   type MailcowDomain,

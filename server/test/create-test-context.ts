@@ -1,5 +1,5 @@
 // Fresh services over an in-memory database for procedure and HTTP tests.
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { createServices, type MailcowConnection } from "../create-services";
 import { createInnerContext, type InnerContext } from "../context";
 import { parseEnv, type AppConfig, type RawEnv } from "../env";
@@ -18,6 +18,8 @@ export interface TestServiceOptions {
   /** Where Mailcow is (usually `useMailcowEmulator().config`); default: a closed port, i.e. Mailcow down. */
   mailcow?: MailcowConnection & { timeoutMs?: number };
   now?: () => number;
+  /** Default: silent. */
+  logger?: Logger;
 }
 
 export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}, options: TestServiceOptions = {}): Services {
@@ -27,7 +29,7 @@ export function createTestServices(overrides: Partial<Record<keyof RawEnv, strin
     PROVISIONING_SIGNUP_DEADLINE_MS: "3000",
     ...overrides,
   });
-  return createServices(config, pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}) });
+  return createServices(config, options.logger ?? pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}) });
 }
 
 const createCaller = createCallerFactory(appRouter);

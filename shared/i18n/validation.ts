@@ -78,14 +78,13 @@ export const VALIDATION_MESSAGES = {
     ru: "Почтовый ящик ещё не создан",
     en: "The mailbox has not been created yet",
   },
-  "mailbox.alreadyActive": { ru: "Почтовый ящик уже создан", en: "The mailbox already exists" },
-  "mailbox.cannotCreate": {
-    ru: "Создать ящик сейчас нельзя: {reason}",
-    en: "The mailbox cannot be created now: {reason}",
-  },
   "mailbox.mailcowUnavailable": {
     ru: "Почтовый сервер сейчас недоступен. Попробуйте чуть позже",
     en: "The mail server cannot be reached right now. Please try again shortly",
+  },
+  "mailbox.noRoom": {
+    ru: "Регистрация временно закрыта: на почтовом сервере не осталось места для новых ящиков. Администратор уже знает; попробуйте позже",
+    en: "Sign-up is closed for now: the mail server has no room for new mailboxes. The administrator has been told; please try again later",
   },
   "username.taken": { ru: "Это имя уже занято", en: "This username is already taken" },
   "auth.invalidCredentials": { ru: "Неверное имя пользователя или пароль", en: "Incorrect username or password" },
