@@ -302,6 +302,7 @@ test("every other state has its explanation and its one action, in Russian and E
       smtp: { host: "mail.example.test", port: 587, security: "starttls", username: "gleb@example.test" },
     },
     demo: false,
+    demoMailstack: null,
   };
   const soon = new Date(Date.now() + 60_000).toISOString();
   const cases: { state: MailboxState; info: Partial<MailboxInfo>; ru: string; en: string; action?: string; name?: string }[] = [

@@ -2,9 +2,11 @@ import type { Logger } from "pino";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
 import { createLimits } from "./auth/rate-limit";
+import { createTotpStore } from "./auth/totp";
 import { openDatabase } from "./db/open-database";
 import type { AppConfig } from "./env";
 import { mailEndpoints } from "./mailbox/client-settings";
+import type { DemoMode } from "./mailbox/demo";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createPolicyCache } from "./mailbox/password-policy";
 import { createMailcowClient } from "./mailcow";
@@ -22,7 +24,7 @@ export interface MailcowConnection {
 export function createServices(
   config: AppConfig,
   logger: Logger,
-  { mailcow: connection, now = Date.now }: { mailcow: MailcowConnection; now?: () => number },
+  { mailcow: connection, now = Date.now, demoMode }: { mailcow: MailcowConnection; now?: () => number; demoMode?: DemoMode },
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
@@ -56,6 +58,7 @@ export function createServices(
     logger,
     accounts: createAccounts(db),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
+    totp: createTotpStore({ db, sealer, now }),
     limits: createLimits({
       loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
       loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
@@ -70,5 +73,6 @@ export function createServices(
     liveMailboxes: createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now),
     endpoints: mailEndpoints(config, mailDomain, connection.baseUrl),
     now,
+    demoMode: config.demo ? (demoMode ?? { checkPassword: null, mailstack: null }) : null,
   };
 }

@@ -7,6 +7,7 @@ import { ImapFlow } from "imapflow";
 import type { CheckLoginResult } from "../../shared/schemas/mailbox";
 import type { Services } from "../services";
 import type { MailEndpoints } from "./client-settings";
+import { demoCheckLogin } from "./demo";
 
 export type CheckLoginOutcome = CheckLoginResult["result"];
 
@@ -119,6 +120,7 @@ function readCa(file: string | undefined): string | undefined {
 /** mailbox.checkLogin: rate-limited per user, against the IMAP settings the Mail page shows. */
 export async function checkMailboxLogin(services: Services, userId: string, address: string, password: string): Promise<CheckLoginResult> {
   await services.limits.checkLogin(userId);
+  const simulated = demoCheckLogin(services, address, password); if (simulated) return simulated;
   const { host, imap } = services.endpoints;
   const { result, elapsedMs } = await checkImapLogin({
     host,

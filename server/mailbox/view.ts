@@ -63,5 +63,6 @@ export async function mailboxInfo(services: Services, userId: string, username: 
     deleteAfter: row?.state === "deleting" ? iso(row.delete_after) : null,
     settings: clientSettings(services.endpoints, address),
     demo: services.config.demo,
+    demoMailstack: services.demoMode?.mailstack ?? null,
   };
 }

@@ -16,6 +16,8 @@ import { assertMailboxPassword } from "../mailbox/password-checks";
 import { isMailcowError } from "../mailcow";
 import type { Services } from "../services";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
+import { seenFrom } from "../auth/sessions-list";
+import { accountRouters, requireSecondFactor, setMailboxPasswordLikeUpdatePassword, totpLoginStep } from "./auth-account";
 
 function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
   return {
@@ -70,6 +72,7 @@ const RegisterResultSchema = PublicUserSchema.extend({
 });
 
 export const authRouter = router({
+  ...accountRouters,
   register: publicProcedure
     .input(RegisterSchema)
     .output(RegisterResultSchema)
@@ -94,7 +97,7 @@ export const authRouter = router({
             displayName: input.displayName || null,
             passwordHash,
           });
-          const { cookie } = ctx.sessions.createSync(account.id);
+          const { cookie } = ctx.sessions.createSync(account.id, seenFrom(ctx));
           // The mailbox job is part of the account: both exist, or neither. The worker leaves it alone
           // until the sign-up attempt below has had its chance.
           ctx.provisioner.enqueueSignup(account.id, address, input.password, startedAt + deadline);
@@ -131,10 +134,11 @@ export const authRouter = router({
         await ctx.limits.loginFailed(ctx.ip, input.login);
         throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
       }
+      await totpLoginStep(ctx, account.id, input);
       await ctx.limits.loginSucceeded(input.login);
       // A new session id on every sign-in; the one this browser had (if any) is dropped.
       if (ctx.session) await ctx.sessions.invalidate(ctx.session.id);
-      const { cookie } = await ctx.sessions.create(account.id);
+      const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
       ctx.cookies.set(cookie);
       return toPublicUser(account, ctx.mailDomain);
     }),
@@ -161,10 +165,11 @@ export const authRouter = router({
       throw fieldError("BAD_REQUEST", "currentPassword", "auth.wrongPassword");
     }
     ensureNotUsername("newPassword", input.newPassword, account.username);
+    if (input.alsoMailbox) await setMailboxPasswordLikeUpdatePassword(ctx, input.newPassword);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
-    const { cookie } = await ctx.sessions.create(account.id);
+    const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
     ctx.cookies.set(cookie);
     return { ok: true as const };
   }),
@@ -179,6 +184,7 @@ export const authRouter = router({
       await ctx.limits.loginFailed(ctx.ip, account.username);
       throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
     }
+    await requireSecondFactor(ctx, account.id, account.username, input.totp);
     ctx.db.transaction(() => {
       ctx.accounts.markDeleted(account.id, ctx.now());
       const address = ctx.provisioner.store.get(account.id)?.address ?? `${account.username}@${ctx.mailDomain}`;

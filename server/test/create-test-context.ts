@@ -33,14 +33,14 @@ export function createTestServices(overrides: Partial<Record<keyof RawEnv, strin
 const createCaller = createCallerFactory(appRouter);
 
 /** A caller that behaves like one browser: it keeps the session cookie the procedures set. */
-export function createTestClient(services: Services = createTestServices(), ip = "127.0.0.1") {
+export function createTestClient(services: Services = createTestServices(), ip = "127.0.0.1", userAgent: string | null = null) {
   const jar = new Map<string, CookieSpec>();
-  let ctx: InnerContext = createInnerContext(services, { ip });
+  let ctx: InnerContext = createInnerContext(services, { ip, userAgent });
   const cookies = { set: (cookie: CookieSpec) => void jar.set(cookie.name, cookie) };
   async function refresh() {
     const sessionId = jar.get(services.sessions.cookieName)?.value;
-    const validated = sessionId ? await services.sessions.validate(sessionId) : null;
-    ctx = createInnerContext(services, { ip, cookies, user: validated?.user ?? null, session: validated?.session ?? null });
+    const validated = sessionId ? await services.sessions.validate(sessionId, { ip, userAgent }) : null;
+    ctx = createInnerContext(services, { ip, userAgent, cookies, user: validated?.user ?? null, session: validated?.session ?? null });
   }
   return {
     services,

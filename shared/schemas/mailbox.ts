@@ -88,6 +88,11 @@ export const MailboxInfoSchema = z.object({
   deleteAfter: isoDate,
   settings: ClientSettingsSchema,
   demo: z.boolean(),
+  /**
+   * In demo mode with the mailstack, which of its services run (real IMAP, receiving over LMTP, SMTP submission);
+   * null in the plain demo (simulated mailboxes) and outside demo mode.
+   */
+  demoMailstack: z.object({ imap: z.boolean(), lmtp: z.boolean(), smtp: z.boolean() }).nullable(),
 });
 export type MailboxInfo = z.infer<typeof MailboxInfoSchema>;
 
@@ -130,5 +135,7 @@ export const CheckLoginResultSchema = z.object({
   host: z.string(),
   port: z.number().int(),
   security: SecuritySchema,
+  /** True in the plain demo: the emulator checked the password (there is no IMAP server to log in to). */
+  simulated: z.boolean().optional(),
 });
 export type CheckLoginResult = z.infer<typeof CheckLoginResultSchema>;
