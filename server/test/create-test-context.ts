@@ -6,6 +6,7 @@ import { parseEnv, type AppConfig, type RawEnv } from "../env";
 import { createCallerFactory } from "../trpc";
 import { appRouter } from "../routers/_app";
 import type { CookieSpec } from "../auth/lucia";
+import type { DemoMode } from "../mailbox/demo";
 import type { Services } from "../services";
 
 export function testConfig(overrides: Partial<Record<keyof RawEnv, string>> = {}): AppConfig {
@@ -18,6 +19,7 @@ export interface TestServiceOptions {
   /** Where Mailcow is (usually `useMailcowEmulator().config`); default: a closed port, i.e. Mailcow down. */
   mailcow?: MailcowConnection & { timeoutMs?: number };
   now?: () => number;
+  demoMode?: DemoMode;
 }
 
 export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}, options: TestServiceOptions = {}): Services {
@@ -27,7 +29,7 @@ export function createTestServices(overrides: Partial<Record<keyof RawEnv, strin
     PROVISIONING_SIGNUP_DEADLINE_MS: "3000",
     ...overrides,
   });
-  return createServices(config, pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}) });
+  return createServices(config, pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}), ...(options.demoMode && { demoMode: options.demoMode }) });
 }
 
 const createCaller = createCallerFactory(appRouter);
