@@ -1,3 +1,4 @@
+import { waitInWords } from "../../shared/i18n/wait";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -116,7 +117,8 @@ describe("HTTP", () => {
     const retryAfter = Number(limited.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThan(0);
     expect(limited.json().error.data.retryAfterSeconds).toBe(retryAfter);
-    expect(limited.json().error.message).toBe(`Too many attempts. Try again in ${retryAfter} s`);
+    expect(limited.json().error.message).toBe(`Too many attempts. Try again ${waitInWords(retryAfter, "en")}`);
+    expect(limited.json().error.message).toMatch(/^Too many attempts\. Try again in \d+ (seconds?|minutes?)$/);
   });
 
   test("a taken name is a CONFLICT on the username field", async () => {
