@@ -15,7 +15,7 @@ import { TOTP_REQUIRED } from "../../shared/schemas/auth";
 import { verifyPassword } from "../auth/password";
 import { deleteOtherSessions, findSessionByHandle, listSessions } from "../auth/sessions-list";
 import type { Context } from "../context";
-import { createCallerFactory, fieldError, protectedProcedure, router } from "../trpc";
+import { createCallerFactory, fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
 import { mailboxRouter } from "./mailbox";
 
 type SignedIn = Context & { user: NonNullable<Context["user"]>; session: NonNullable<Context["session"]> };
@@ -139,8 +139,10 @@ export const totpRouter = router({
 /** What the account page needs besides sessions and two-factor state. */
 const AccountSettingsSchema = z.object({ totp: TotpStatusSchema, deletionGraceHours: z.number().int() });
 
-/** Merged into the auth router: auth.sessions.*, auth.totp.*, auth.accountSettings. */
+/** Merged into the auth router: auth.sessions.*, auth.totp.*, auth.accountSettings, auth.signupInfo. */
 export const accountRouters = {
+  /** What the sign-up form shows before there is an account: the domain addresses are made in. */
+  signupInfo: publicProcedure.output(z.object({ domain: z.string() })).query(({ ctx }) => ({ domain: ctx.mailDomain })),
   sessions: sessionsRouter,
   totp: totpRouter,
   accountSettings: protectedProcedure

@@ -65,7 +65,9 @@ function CheckLoginForm() {
             )}
             <p>
               {CHECK_LOGIN_TEXT[check.result][locale].replace("{ms}", formatNumber(check.elapsedMs))}
-              <span className="mt-0.5 block text-xs opacity-80">{t("mail.check.where", { host: check.host, port: String(check.port) })}</span>
+              <span className="mt-0.5 block text-xs opacity-80">
+                {check.simulated ? t("mail.check.simulated") : t("mail.check.where", { host: check.host, port: String(check.port) })}
+              </span>
             </p>
           </div>
         )}
