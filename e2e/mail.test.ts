@@ -237,8 +237,8 @@ describe("with Mailcow", () => {
         smtp: { port: "587", socketType: "STARTTLS", username: "%EMAILADDRESS%" },
       });
     }
-    // The page links the profile as a plain download.
-    expect(await page.getByTestId("profile-download").getAttribute("href")).toBe("/api/mailbox/profile.mobileconfig");
+    // The page links the profile as a plain download, its texts in the page's language.
+    expect(await page.getByTestId("profile-download").getAttribute("href")).toBe("/api/mailbox/profile.mobileconfig?lang=ru");
 
     expectNoErrors(watched);
     await context.close();

@@ -40,7 +40,6 @@ export const en: Dictionary = {
   "login.recovery.label": "Recovery code",
   "login.recovery.use": "No phone? Use a recovery code",
   "login.totp.use": "Use a code from the app",
-  "login.totp.back": "Sign in as someone else",
 
   "register.title": "Sign up",
   "register.heading": "Create your account",

@@ -40,7 +40,6 @@ export const ru = {
   "login.recovery.label": "Резервный код",
   "login.recovery.use": "Нет телефона? Ввести резервный код",
   "login.totp.use": "Ввести код из приложения",
-  "login.totp.back": "Войти под другим именем",
 
   "register.title": "Регистрация",
   "register.heading": "Создайте аккаунт",

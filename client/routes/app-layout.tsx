@@ -100,6 +100,8 @@ export function Component() {
                 <NavLink
                   to={to}
                   end={end}
+                  // The phone menu closes on a click, also on the link to the page already open.
+                  onClick={() => setMenuOpen(false)}
                   className={({ isActive }) =>
                     `flex items-center gap-3 rounded-lg px-3 py-2.5 text-sm font-medium ${focusRing} ${
                       isActive ? "bg-pink-50 text-pink-700" : "text-gray-700 hover:bg-gray-100 hover:text-gray-900"
