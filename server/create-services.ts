@@ -3,9 +3,11 @@ import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
 import { createLimits } from "./auth/rate-limit";
+import { createTotpStore } from "./auth/totp";
 import { openDatabase } from "./db/open-database";
 import type { AppConfig } from "./env";
 import { mailEndpoints } from "./mailbox/client-settings";
+import type { DemoMode } from "./mailbox/demo";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
@@ -25,7 +27,7 @@ export interface MailcowConnection {
 export function createServices(
   config: AppConfig,
   logger: Logger,
-  { mailcow: connection, now = Date.now }: { mailcow: MailcowConnection; now?: () => number },
+  { mailcow: connection, now = Date.now, demoMode }: { mailcow: MailcowConnection; now?: () => number; demoMode?: DemoMode },
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
@@ -73,6 +75,7 @@ export function createServices(
   const passwordPolicy = createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now);
   const liveMailboxes = createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now);
   const endpoints = mailEndpoints(config, mailDomain, connection.baseUrl);
+  const demo = config.demo ? (demoMode ?? { checkPassword: null, mailstack: null }) : null;
   const mailLoginBudget = createLoginBudget({
     failures: config.MAIL_LOGIN_FAILURE_BUDGET,
     windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
@@ -86,15 +89,17 @@ export function createServices(
     accounts,
     audit: createAuditLog(db, now),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
+    totp: createTotpStore({ db, sealer, now }),
     limits,
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, now }),
+    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,
     endpoints,
     now,
+    demoMode: demo,
   };
 }

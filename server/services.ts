@@ -4,9 +4,11 @@ import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
 import type { SessionStore } from "./auth/lucia";
+import type { TotpStore } from "./auth/totp";
 import type { Db } from "./db/open-database";
 import type { AppConfig } from "./env";
 import type { MailEndpoints } from "./mailbox/client-settings";
+import type { DemoMode } from "./mailbox/demo";
 import type { LiveCache } from "./mailbox/live-cache";
 import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
@@ -21,6 +23,8 @@ export interface Services {
   /** Who did what to whom: admin actions and users' mailbox-settings changes. */
   audit: AuditLog;
   sessions: SessionStore;
+  /** Two-factor sign-in (TOTP and recovery codes). */
+  totp: TotpStore;
   limits: Limits;
   logger: Logger;
   /** The domain platform addresses live in (MAILCOW_DOMAIN; example.test in demo mode). */
@@ -36,4 +40,6 @@ export interface Services {
   mailLoginBudget: LoginBudget;
   endpoints: MailEndpoints;
   now: () => number;
+  /** What the demo really runs (null outside demo mode). */
+  demoMode: DemoMode | null;
 }

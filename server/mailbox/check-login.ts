@@ -11,6 +11,7 @@ import type { AppConfig } from "../env";
 import { untilAborted } from "../lib/deadline";
 import type { MailEndpoints } from "./client-settings";
 import type { LoginBudget } from "./login-budget";
+import { demoCheckLogin, type DemoMode } from "./demo";
 
 export type CheckLoginOutcome = CheckLoginResult["result"];
 
@@ -121,6 +122,7 @@ function readCa(file: string | undefined): string | undefined {
 /**
  * mailbox.checkLogin: against the IMAP settings the Mail page shows; rate-limited per user, and within the server's
  * budget of failed mail logins (login-budget.ts): when that is spent the answer is "paused" and nothing connects.
+ * In the plain demo there is no IMAP server: the emulator's own password check answers (demo.ts), outside the budget.
  */
 export interface CheckLoginDeps {
   limits: Pick<Limits, "checkLogin">;
@@ -128,9 +130,15 @@ export interface CheckLoginDeps {
   config: Pick<AppConfig, "MAIL_CHECK_TIMEOUT_MS" | "MAIL_TLS_CA_FILE">;
   logger: Logger;
   mailLoginBudget: LoginBudget;
+  demoMode: DemoMode | null;
 }
 
 export async function checkMailboxLogin(services: CheckLoginDeps, userId: string, address: string, password: string): Promise<CheckLoginResult> {
+  if (services.demoMode?.checkPassword) {
+    await services.limits.checkLogin(userId);
+    const simulated = demoCheckLogin(services, address, password);
+    if (simulated) return simulated;
+  }
   const { host, imap } = services.endpoints;
   const where = { host, port: imap.port, security: imap.security };
   const reservation = services.mailLoginBudget.reserve();

@@ -22,6 +22,7 @@ import { clientSettings, type MailEndpoints } from "./client-settings";
 import { signupHeadroom } from "./headroom";
 import type { LiveCache } from "./live-cache";
 import type { LoginBudget } from "./login-budget";
+import type { DemoMode } from "./demo";
 import { mailboxPasswordProblem } from "./password-checks";
 import type { PolicyCache } from "./password-policy";
 import { fail, ok, type MailboxProblem, type Result } from "./problems";
@@ -49,6 +50,7 @@ export interface MailboxServiceDeps {
   endpoints: MailEndpoints;
   limits: Pick<Limits, "checkLogin">;
   mailLoginBudget: LoginBudget;
+  demoMode: DemoMode | null;
   now: () => number;
 }
 
@@ -113,7 +115,9 @@ export function createMailboxService(deps: MailboxServiceDeps) {
   }
 
   async function info(userId: string, username: string, locale: Locale): Promise<MailboxInfo> {
-    const view = { endpoints: deps.endpoints, demo: config.demo, locale, mailServer: mailcow.authStatus().paused ? ("unavailable" as const) : ("ok" as const) };
+    const view = { endpoints: deps.endpoints, demo: config.demo, locale, mailServer: mailcow.authStatus().paused ? ("unavailable" as const) : ("ok" as const),
+      demoMailstack: deps.demoMode?.mailstack ?? null,
+    };
     let live: LiveView = { kind: "not_asked" };
     if (store.get(userId)?.state === "active") {
       const owned = await ownedMailbox(userId, { fresh: false });

@@ -33,10 +33,12 @@ export interface ViewContext {
   locale: Locale;
   /** The mail server as a whole: "unavailable" while Mailcow calls are paused after it refused the platform's key. */
   mailServer: "ok" | "unavailable";
+  /** Demo with the mailstack: which of its services run; null otherwise. */
+  demoMailstack: { imap: boolean; lmtp: boolean; smtp: boolean } | null;
 }
 
 /** The Mail page's view of a mailbox: the stored row, plus the live figures of an active mailbox we own. */
-export function mailboxView(row: MailboxRow | null, address: string, live: LiveView, { endpoints, demo, locale, mailServer }: ViewContext): MailboxInfo {
+export function mailboxView(row: MailboxRow | null, address: string, live: LiveView, { endpoints, demo, locale, mailServer, demoMailstack }: ViewContext): MailboxInfo {
   let state: MailboxState = row?.state ?? "none";
   let reason: MailboxReason | null = row?.reason ?? (row ? null : "password_missing");
   let figures: MailboxLive | null = null;
@@ -61,5 +63,6 @@ export function mailboxView(row: MailboxRow | null, address: string, live: LiveV
     settings: clientSettings(endpoints, address),
     demo,
     mailServer,
+    demoMailstack,
   };
 }

@@ -15,6 +15,8 @@ import { verifyCurrentPassword } from "../auth/current-password";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
 import { toTrpcError } from "./problems";
+import { seenFrom } from "../auth/sessions-list";
+import { accountRouters, requireSecondFactor, setMailboxPassword, totpLoginStep } from "./auth-account";
 
 function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
   return {
@@ -43,6 +45,7 @@ const RegisterResultSchema = PublicUserSchema.extend({
 });
 
 export const authRouter = router({
+  ...accountRouters,
   register: publicProcedure
     .input(RegisterSchema)
     .output(RegisterResultSchema)
@@ -60,7 +63,7 @@ export const authRouter = router({
             displayName: input.displayName || null,
             passwordHash,
           });
-          const { cookie } = ctx.sessions.createSync(account.id);
+          const { cookie } = ctx.sessions.createSync(account.id, seenFrom(ctx));
           // The mailbox job is part of the account: both exist, or neither. The worker leaves it alone
           // until the sign-up attempt below has had its chance.
           ctx.mailboxes.enqueueSignup(account.id, account.username, input.password, startedAt + ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS);
@@ -94,10 +97,11 @@ export const authRouter = router({
         await ctx.limits.loginFailed(ctx.ip, input.login);
         throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
       }
+      await totpLoginStep(ctx, account.id, input);
       await ctx.limits.loginSucceeded(input.login);
       // A new session id on every sign-in; the one this browser had (if any) is dropped.
       if (ctx.session) await ctx.sessions.invalidate(ctx.session.id);
-      const { cookie } = await ctx.sessions.create(account.id);
+      const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
       ctx.cookies.set(cookie);
       return toPublicUser(account, ctx.mailDomain);
     }),
@@ -122,10 +126,11 @@ export const authRouter = router({
       throw fieldError("BAD_REQUEST", "currentPassword", "auth.wrongPassword");
     }
     ensureNotUsername("newPassword", input.newPassword, account.username);
+    if (input.alsoMailbox) await setMailboxPassword(ctx, input.newPassword);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
-    const { cookie } = await ctx.sessions.create(account.id);
+    const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
     ctx.cookies.set(cookie);
     return { ok: true as const };
   }),
@@ -138,6 +143,7 @@ export const authRouter = router({
     if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, input.password))) {
       throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
     }
+    await requireSecondFactor(ctx, account.id, account.username, input.totp);
     ctx.db.transaction(() => {
       ctx.accounts.markDeleted(account.id, ctx.now());
       ctx.mailboxes.startDeletion(account.id, account.username);

@@ -6,6 +6,7 @@ import { parseEnv, type AppConfig, type RawEnv } from "../env";
 import { createCallerFactory } from "../trpc";
 import { appRouter } from "../routers/_app";
 import type { CookieSpec } from "../auth/lucia";
+import type { DemoMode } from "../mailbox/demo";
 import type { Services } from "../services";
 
 export function testConfig(overrides: Partial<Record<keyof RawEnv, string>> = {}): AppConfig {
@@ -20,6 +21,7 @@ export interface TestServiceOptions {
   now?: () => number;
   /** Default: silent. */
   logger?: Logger;
+  demoMode?: DemoMode;
 }
 
 export function createTestServices(overrides: Partial<Record<keyof RawEnv, string>> = {}, options: TestServiceOptions = {}): Services {
@@ -29,20 +31,24 @@ export function createTestServices(overrides: Partial<Record<keyof RawEnv, strin
     PROVISIONING_SIGNUP_DEADLINE_MS: "3000",
     ...overrides,
   });
-  return createServices(config, options.logger ?? pino({ level: "silent" }), { mailcow, ...(options.now ? { now: options.now } : {}) });
+  return createServices(config, options.logger ?? pino({ level: "silent" }), {
+    mailcow,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.demoMode && { demoMode: options.demoMode }),
+  });
 }
 
 const createCaller = createCallerFactory(appRouter);
 
 /** A caller that behaves like one browser: it keeps the session cookie the procedures set. */
-export function createTestClient(services: Services = createTestServices(), ip = "127.0.0.1") {
+export function createTestClient(services: Services = createTestServices(), ip = "127.0.0.1", userAgent: string | null = null) {
   const jar = new Map<string, CookieSpec>();
-  let ctx: InnerContext = createInnerContext(services, { ip });
+  let ctx: InnerContext = createInnerContext(services, { ip, userAgent });
   const cookies = { set: (cookie: CookieSpec) => void jar.set(cookie.name, cookie) };
   async function refresh() {
     const sessionId = jar.get(services.sessions.cookieName)?.value;
-    const validated = sessionId ? await services.sessions.validate(sessionId) : null;
-    ctx = createInnerContext(services, { ip, cookies, user: validated?.user ?? null, session: validated?.session ?? null });
+    const validated = sessionId ? await services.sessions.validate(sessionId, { ip, userAgent }) : null;
+    ctx = createInnerContext(services, { ip, userAgent, cookies, user: validated?.user ?? null, session: validated?.session ?? null });
   }
   return {
     services,
