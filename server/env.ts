@@ -93,6 +93,13 @@ export const EnvSchema = z
     LOGIN_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
     USER_ACTION_RATE_LIMIT_POINTS: positiveInt.default(10),
     USER_ACTION_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(15 * 60),
+
+    /** The inbox: an IMAP connection unused this long (seconds) is closed. */
+    MAIL_IMAP_IDLE_SECONDS: positiveInt.default(120),
+    /** The inbox: at most this many IMAP connections in all (one per user; the one idle longest is closed first). */
+    MAIL_IMAP_MAX_CONNECTIONS: positiveInt.default(50),
+    /** The inbox: the largest attachment served by GET /mail/attachment/… (bytes, 25 MiB). */
+    MAIL_ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1_048_576),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {
