@@ -127,7 +127,7 @@ export const EnvSchema = z
     /** How long an address a user signed in from stays "known" (exempt from the account-wide back-off). */
     LOGIN_KNOWN_ADDRESS_DAYS: positiveInt.default(30),
     /** argon2 hashes/verifications running at once, waiting at most, and per client IP (running + waiting). */
-    PASSWORD_HASH_CONCURRENCY: positiveInt.default(() => os.availableParallelism()),
+    PASSWORD_HASH_CONCURRENCY: z.preprocess((v) => (v === "" ? undefined : v), positiveInt.default(() => os.availableParallelism())),
     PASSWORD_HASH_QUEUE_MAX: positiveInt.default(64),
     PASSWORD_HASH_PER_IP: positiveInt.default(4),
     /** Largest tRPC batch (procedures in one request). */

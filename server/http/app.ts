@@ -1,13 +1,16 @@
 // The HTTP host: tRPC at /trpc, health probes, the built client with SPA fallback, security headers.
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as pause } from "node:timers/promises";
 import fastifyCookie from "@fastify/cookie";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
-import Fastify from "fastify";
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 import { RateLimitedError } from "../auth/rate-limit";
 import { makeHttpContext } from "../context";
+import { LOCALE_HEADER } from "../../shared/constants";
+import { DEFAULT_LOCALE, parseLocale, validationMessage } from "../../shared/i18n/validation";
 import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
@@ -47,6 +50,23 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
   return headers;
 }
 
+/**
+ * One log line per request, written when it completes (method, path without the query string, status, client
+ * address, time), instead of Fastify's two ("incoming request" and "request completed", 5–10 % of the tRPC path).
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ip: request.ip, ms: Math.round(reply.elapsedTime) };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request");
+  }
+}
+
+/** Procedures that guess or change secrets: never in a batch, so every attempt is its own request. */
+const UNBATCHABLE = /^(auth|mailbox)\./;
+const BATCH_REFUSAL_DELAY_MS = 1000;
+
 export async function buildApp(services: Services, { clientDir }: AppOptions = {}) {
   const { config } = services;
   const app = Fastify({
@@ -58,18 +78,9 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
     connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
     requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
     http: { connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.HTTP_REQUEST_TIMEOUT_MS / 4))) },
-    // One log line per request (below) instead of Fastify's two ("incoming request", "request completed").
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
   });
   const https = config.APP_ORIGIN?.startsWith("https://") ?? false;
-
-  app.addHook("onResponse", (req, reply, done) => {
-    req.log.info(
-      { method: req.method, path: req.url.split("?")[0], status: reply.statusCode, ip: req.ip, ms: Math.round(reply.elapsedTime) },
-      "request",
-    );
-    done();
-  });
 
   // A body that has not fully arrived HTTP_BODY_TIMEOUT_MS after the headers closes the connection (a slow-body
   // client otherwise holds a socket and a parser for as long as it likes).
@@ -114,9 +125,29 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
 
   await app.register(async (trpcScope) => {
     // Answers are personal (sessions, mailbox figures): never stored by a browser or a shared cache.
-    trpcScope.addHook("onRequest", (_req, reply, done) => {
+    trpcScope.addHook("onRequest", async (req, reply) => {
       reply.header("cache-control", "no-store");
-      done();
+      // Batches are judged from the URL alone, before the body is read: an oversized batch, or one with a sign-in,
+      // sign-up or mailbox mutation (a POST batch holds only mutations), is refused with a 400.
+      const [pathname = "", query = ""] = req.url.split("?");
+      if (!new URLSearchParams(query).getAll("batch").includes("1")) return;
+      let procedures: string[];
+      try {
+        procedures = decodeURIComponent(pathname.slice(pathname.lastIndexOf("/") + 1)).split(",");
+      } catch {
+        return; // not a valid path: tRPC answers it
+      }
+      const tooMany = procedures.length > config.TRPC_MAX_BATCH_SIZE;
+      const refused = req.method === "POST" && procedures.length > 1 && procedures.some((p) => UNBATCHABLE.test(p));
+      if (!tooMany && !refused) return;
+      // The refusal comes after a pause: the app's own client never sends such a batch, and a script that does so
+      // in a loop is slowed to a few requests per second per connection instead of taking the event loop from
+      // everybody else's sign-ins (a timer costs no CPU).
+      await pause(BATCH_REFUSAL_DELAY_MS);
+      const code = tooMany ? "request.batchTooLarge" : "request.batchRefused";
+      const locale = parseLocale(req.headers[LOCALE_HEADER] as string | undefined) ?? DEFAULT_LOCALE;
+      const message = validationMessage(code, locale, { max: config.TRPC_MAX_BATCH_SIZE });
+      return reply.code(400).send({ error: { message, code: -32600, data: { code: "BAD_REQUEST", httpStatus: 400, fieldErrors: null, retryAfterSeconds: null } } });
     });
     await trpcScope.register(fastifyTRPCPlugin, {
       prefix: "/trpc",

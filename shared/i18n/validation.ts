@@ -111,6 +111,10 @@ export const VALIDATION_MESSAGES = {
     ru: "Сервер сейчас перегружен. Попробуйте снова через {seconds} с",
     en: "The server is busy right now. Try again in {seconds} s",
   },
+  "request.batchTooLarge": {
+    ru: "Слишком много запросов в одном пакете (не больше {max})",
+    en: "Too many calls in one batch (at most {max})",
+  },
   "request.batchRefused": {
     ru: "Вход, регистрацию и действия с почтовым ящиком нельзя объединять в пакет: отправляйте по одному запросу",
     en: "Sign-in, sign-up and mailbox actions cannot be batched: send one per request",
