@@ -132,6 +132,8 @@ export const EnvSchema = z
     PASSWORD_HASH_PER_IP: positiveInt.default(4),
     /** Largest tRPC batch (procedures in one request). */
     TRPC_MAX_BATCH_SIZE: positiveInt.default(10),
+    /** A refused batch (too large, or with auth/mailbox mutations) is answered after this pause (slows scripted loops). */
+    TRPC_BATCH_REFUSAL_DELAY_MS: z.coerce.number({ error: "expected a number of milliseconds" }).int().min(0).default(1000),
     /** Names refused at sign-up besides the built-in reserved list (comma-separated; near-variants are refused too). */
     RESERVED_USERNAMES: nameList.default([]),
 

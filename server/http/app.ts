@@ -65,7 +65,6 @@ class OneLinePerRequest extends LogController {
 
 /** Procedures that guess or change secrets: never in a batch, so every attempt is its own request. */
 const UNBATCHABLE = /^(auth|mailbox)\./;
-const BATCH_REFUSAL_DELAY_MS = 1000;
 
 export async function buildApp(services: Services, { clientDir }: AppOptions = {}) {
   const { config } = services;
@@ -143,7 +142,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
       // The refusal comes after a pause: the app's own client never sends such a batch, and a script that does so
       // in a loop is slowed to a few requests per second per connection instead of taking the event loop from
       // everybody else's sign-ins (a timer costs no CPU).
-      await pause(BATCH_REFUSAL_DELAY_MS);
+      if (config.TRPC_BATCH_REFUSAL_DELAY_MS > 0) await pause(config.TRPC_BATCH_REFUSAL_DELAY_MS);
       const code = tooMany ? "request.batchTooLarge" : "request.batchRefused";
       const locale = parseLocale(req.headers[LOCALE_HEADER] as string | undefined) ?? DEFAULT_LOCALE;
       const message = validationMessage(code, locale, { max: config.TRPC_MAX_BATCH_SIZE });
