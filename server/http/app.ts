@@ -83,7 +83,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
 
   // A body that has not fully arrived HTTP_BODY_TIMEOUT_MS after the headers closes the connection (a slow-body
   // client otherwise holds a socket and a parser for as long as it likes).
-  app.addHook("preParsing", (req, _reply, payload, done) => {
+  app.addHook("preParsing", (req, reply, payload, done) => {
     const timer = setTimeout(() => {
       req.log.warn({ path: req.url.split("?")[0], ip: req.ip }, "request body too slow: connection closed");
       req.raw.destroy();
@@ -93,6 +93,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
     payload.once("end", clear);
     payload.once("close", clear);
     payload.once("error", clear);
+    reply.raw.once("finish", clear);
     done(null, payload);
   });
 
