@@ -3,11 +3,12 @@
 //
 //   npm run bench                  the full run (about three minutes), writes docs/benchmarks.md
 //   npm run bench -- --quick       shorter runs and a 200-job drain, prints only
-//   npm run bench -- --only=drain  one or more of signup,info,drain,bundle,startup; prints only
+//   npm run bench -- --only=drain  one or more of signup,info,drain,bundle,startup,attack; prints only
 import os from "node:os";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchDrain, CALLS_PER_ATTEMPT, type DrainResult } from "./drain";
 import { benchInfo, type InfoResult } from "./info";
+import { benchLoginAttack, type LoginAttackResult } from "./login-attack";
 import { MAILCOW_LATENCY_MS } from "./lib/environment";
 import { machine, tables, today, writeSection } from "./lib/report";
 import { benchSignup, type SignupResult } from "./signup";
@@ -85,6 +86,25 @@ async function main() {
       `mailbox.info: ${info.info.errors} errors (non-2xx or socket), /healthz: ${info.bare.errors}. Server CPU per request, layer by layer: ` +
         info.ladder.map((l) => `${l.route} ${f(l.serverCpuUs, 0)} µs (${f(l.requestsPerSecond, 0)}/s)`).join(" → ") +
         ".",
+    );
+  }
+
+  let attack: LoginAttackResult | undefined;
+  if (wanted("attack")) {
+    step(`sign-in under attack: one user alone, then while one attacker sends auth.login batches, ${SECONDS} s each`);
+    attack = await benchLoginAttack({ seconds: SECONDS });
+    rows.push({
+      figure: "Sign-in throughput of one user while one attacker sends maximal auth.login batches (454 and 10 entries, 8 connections)",
+      measured: `${f(attack.underAttack, 1)}/s`,
+      baseline: `the same user, no attacker: ${f(attack.alone, 1)}/s`,
+      ratio: f(attack.ratio),
+      target: "≥ 0.8",
+      result: verdict(attack.ratio >= 0.8),
+    });
+    notes.push(
+      `Sign-in under attack: the attacker's ${f(attack.attackRequestsPerSecond, 0)} requests/s were answered ` +
+        Object.entries(attack.attackStatuses).map(([status, n]) => `${status} × ${n}`).join(", ") +
+        ` (no guess reached argon2); the user had ${attack.userErrors} failed sign-ins.`,
     );
   }
 

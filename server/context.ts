@@ -41,15 +41,17 @@ export function createInnerContext(
 export type Context = InnerContext;
 
 /** The origin a browser request must come from for a mutation to be accepted. */
-export function isAllowedOrigin(services: Services, origin: string | undefined, host: string | undefined): boolean {
+export function isAllowedOrigin(services: Services, origin: string | undefined, host: string | undefined, protocol: string): boolean {
   // NOTE: non-browser clients (curl, internal services) send no Origin and cannot carry a victim's cookie
   // cross-site, so a missing Origin is accepted; every browser sends one on POST.
   if (!origin) return true;
   if (services.config.APP_ORIGIN && origin === new URL(services.config.APP_ORIGIN).origin) return true;
-  // Without APP_ORIGIN (development, demo) the page and the API share a host: accept exactly that.
+  // Without APP_ORIGIN (development, demo) the page and the API share an origin: accept exactly that, scheme
+  // included (an http page must not post to the https app of the same host, nor the other way round).
   if (!services.config.APP_ORIGIN || services.config.NODE_ENV !== "production") {
     try {
-      return new URL(origin).host === host;
+      const url = new URL(origin);
+      return url.host === host && url.protocol === `${protocol}:`;
     } catch {
       return false;
     }
@@ -57,8 +59,17 @@ export function isAllowedOrigin(services: Services, origin: string | undefined, 
   return false;
 }
 
+/** Procedures that guess or change secrets: each must be its own request, so rate limits see every one. */
+const UNBATCHABLE = /^(auth|mailbox)\./;
+
 export function makeHttpContext(services: Services) {
-  return async function createHttpContext({ req, res }: CreateFastifyContextOptions): Promise<Context> {
+  return async function createHttpContext({ req, res, info }: CreateFastifyContextOptions): Promise<Context> {
+    // A batch of sign-in guesses (POST /trpc/auth.login,auth.login,…?batch=1) would be one request with hundreds of
+    // attempts: refused whole, before anything runs.
+    if (info.isBatchCall && info.calls.length > 1) {
+      const refused = info.calls.some((call) => call.procedure?._def.type === "mutation" && UNBATCHABLE.test(call.path));
+      if (refused) throw new TRPCError({ code: "BAD_REQUEST", message: "request.batchRefused" });
+    }
     const cookies: CookieWriter = {
       set: (cookie) => void res.setCookie(cookie.name, cookie.value, cookie.attributes),
     };
@@ -69,7 +80,7 @@ export function makeHttpContext(services: Services) {
     if (req.method !== "GET" && req.method !== "HEAD") {
       const origin = req.headers.origin;
       const fetchSite = req.headers["sec-fetch-site"];
-      if (!isAllowedOrigin(services, origin, req.headers.host) || fetchSite === "cross-site") {
+      if (!isAllowedOrigin(services, origin, req.headers.host, req.protocol) || fetchSite === "cross-site") {
         throw new TRPCError({ code: "FORBIDDEN", message: "auth.foreignOrigin" });
       }
     }

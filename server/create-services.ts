@@ -68,9 +68,18 @@ export function createServices(
   const limits = createLimits({
     loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
     loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    loginIpPoints: config.LOGIN_IP_RATE_LIMIT_POINTS,
+    loginAccountPoints: config.LOGIN_ACCOUNT_RATE_LIMIT_POINTS,
+    loginAccountWindowSeconds: config.LOGIN_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS,
+    knownAddressSeconds: config.LOGIN_KNOWN_ADDRESS_DAYS * 86_400,
     userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
     userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
     checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
+    mailDomain,
+    hashConcurrency: config.PASSWORD_HASH_CONCURRENCY,
+    hashQueueMax: config.PASSWORD_HASH_QUEUE_MAX,
+    hashPerIp: config.PASSWORD_HASH_PER_IP,
+    now,
   });
   const passwordPolicy = createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now);
   const liveMailboxes = createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now);

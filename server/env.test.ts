@@ -52,4 +52,32 @@ describe("configuration", () => {
     const result = parseEnv({ MAILCOW_API_URL: "https://mail.example.com/api/v1", MAILCOW_API_KEY: "ABC-DEF", MAILCOW_DOMAIN: "Example.COM" });
     expect(result.ok && result.config).toMatchObject({ demo: false, MAILCOW_DOMAIN: "example.com" });
   });
+
+  test("TRUST_PROXY takes a hop count or proxy addresses/CIDRs, and refuses \"trust every hop\" with a clear message", () => {
+    const config = (value: string) => {
+      const result = parseEnv({ TRUST_PROXY: value });
+      return result.ok ? result.config.TRUST_PROXY : result.problems.join("\n");
+    };
+    expect(config("")).toBe(false);
+    expect(config("false")).toBe(false);
+    expect(config("1")).toBe(1);
+    expect(config("10.0.0.0/8, 127.0.0.1,::1")).toEqual(["10.0.0.0/8", "127.0.0.1", "::1"]);
+    expect(config("true")).toMatch(/^TRUST_PROXY: "true" would trust every X-Forwarded-For hop.*set the number of proxies/);
+    expect(config("yes")).toContain("would trust every X-Forwarded-For hop");
+    expect(config("10.0.0.0/33,proxy.local")).toContain("not 10.0.0.0/33, proxy.local");
+  });
+
+  test("request timeouts have safe defaults and can be configured", () => {
+    const defaults = parseEnv({});
+    expect(defaults.ok && defaults.config).toMatchObject({
+      HTTP_CONNECTION_TIMEOUT_MS: 60_000,
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_BODY_TIMEOUT_MS: 10_000,
+      TRPC_MAX_BATCH_SIZE: 10,
+      RESERVED_USERNAMES: [],
+    });
+    const set = parseEnv({ HTTP_BODY_TIMEOUT_MS: "5000", RESERVED_USERNAMES: " Director, board ,," });
+    expect(set.ok && set.config).toMatchObject({ HTTP_BODY_TIMEOUT_MS: 5000, RESERVED_USERNAMES: ["director", "board"] });
+    expect(parseEnv({ HTTP_REQUEST_TIMEOUT_MS: "10" }).ok).toBe(false);
+  });
 });

@@ -1,7 +1,9 @@
 // The only module that reads process.env. Everything is validated once at start-up; a problem stops the
 // server with a list of every variable that is wrong, in plain words. `.env` is loaded when present.
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const bool = z
@@ -14,6 +16,39 @@ const optionalString = z
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
+/**
+ * Which peers may set X-Forwarded-For: a hop count ("1": the nearest proxy) or proxy addresses/CIDRs
+ * ("10.0.0.0/8,127.0.0.1"). "true" (trust every hop) is refused: the client would choose its own IP.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): false | number | string[] => {
+    const v = value.toLowerCase();
+    if (v === "" || v === "false" || v === "no" || v === "off" || v === "0") return false;
+    if (v === "true" || v === "yes" || v === "on") {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "\"true\" would trust every X-Forwarded-For hop, so any client could choose its own IP and escape the rate limits; " +
+          "set the number of proxies in front of the app (e.g. 1) or their addresses (e.g. 10.0.0.0/8,127.0.0.1)",
+      });
+      return z.NEVER;
+    }
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v.split(",").map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !(e.includes("/") ? ipaddr.isValidCIDR(e) : ipaddr.isValid(e)));
+    if (bad.length) {
+      ctx.addIssue({ code: "custom", message: `expected a hop count or proxy addresses/CIDRs, not ${bad.join(", ")}` });
+      return z.NEVER;
+    }
+    return entries;
+  });
+const milliseconds = z.coerce.number({ error: "expected a number of milliseconds" }).int().min(1000, "at least 1000 ms");
+const nameList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(",").map((n) => n.trim().toLowerCase()).filter(Boolean));
 const domainName = z
   .string()
   .trim()
@@ -27,8 +62,8 @@ export const EnvSchema = z
     PORT: port.default(3000),
     /** The public origin of the app (scheme://host[:port]); mutations from other origins are refused. */
     APP_ORIGIN: optionalString.pipe(z.url({ error: "expected a URL like https://platform.example.com" }).optional()),
-    /** Behind a reverse proxy: trust its X-Forwarded-For (for client IPs in rate limits and logs). */
-    TRUST_PROXY: bool.default(false),
+    /** Behind a reverse proxy: a hop count or the proxies' addresses/CIDRs whose X-Forwarded-For is believed. */
+    TRUST_PROXY: trustProxy.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     DATA_DIR: z.string().trim().min(1).default("./data"),
     DATABASE_PATH: optionalString,
@@ -124,6 +159,33 @@ export const EnvSchema = z
     MAIL_IMAP_MAX_CONNECTIONS: positiveInt.default(50),
     /** The inbox: the largest attachment served by GET /mail/attachment/… (bytes, 25 MiB). */
     MAIL_ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1_048_576),
+
+    /** Sign-in attempts per client IP (IPv6 by /64) within LOGIN_RATE_LIMIT_WINDOW_SECONDS, whatever the account. */
+    LOGIN_IP_RATE_LIMIT_POINTS: positiveInt.default(50),
+    /** Sign-in attempts at one account from addresses it was never signed in from, per window: the slow back-off. */
+    LOGIN_ACCOUNT_RATE_LIMIT_POINTS: positiveInt.default(100),
+    LOGIN_ACCOUNT_RATE_LIMIT_WINDOW_SECONDS: positiveInt.default(3600),
+    /** How long an address a user signed in from stays "known" (exempt from the account-wide back-off). */
+    LOGIN_KNOWN_ADDRESS_DAYS: positiveInt.default(30),
+    /** argon2 hashes/verifications running at once, waiting at most, and per client IP (running + waiting). */
+    PASSWORD_HASH_CONCURRENCY: z.preprocess((v) => (v === "" ? undefined : v), positiveInt.default(() => os.availableParallelism())),
+    PASSWORD_HASH_QUEUE_MAX: positiveInt.default(64),
+    PASSWORD_HASH_PER_IP: positiveInt.default(4),
+    /** Largest tRPC batch (procedures in one request). */
+    TRPC_MAX_BATCH_SIZE: positiveInt.default(10),
+    /** A refused batch (too large, or with auth/mailbox mutations) is answered after this pause (slows scripted loops). */
+    TRPC_BATCH_REFUSAL_DELAY_MS: z.coerce.number({ error: "expected a number of milliseconds" }).int().min(0).default(1000),
+    /** Names refused at sign-up besides the built-in reserved list (comma-separated; near-variants are refused too). */
+    RESERVED_USERNAMES: nameList.default([]),
+
+    /** A socket with no traffic either way for this long is closed. */
+    HTTP_CONNECTION_TIMEOUT_MS: milliseconds.default(60_000),
+    /** A request's headers and body must have arrived within this. */
+    HTTP_REQUEST_TIMEOUT_MS: milliseconds.default(30_000),
+    /** A request body must have arrived within this, counted from the end of its headers. */
+    HTTP_BODY_TIMEOUT_MS: milliseconds.default(10_000),
+    /** Expired sessions are deleted from the database this often. */
+    SESSION_CLEANUP_INTERVAL_MINUTES: positiveInt.default(60),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {

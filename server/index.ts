@@ -3,12 +3,15 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
+import { startSessionSweeper } from "./auth/session-sweeper";
 import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
 import type { DemoMode } from "./mailbox/demo";
 import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
 import { lockDatabase } from "./ops/server-lock";
+import { createSealer, loadSealingKey } from "./provisioning/seal";
+import { checkSealedPasswords } from "./sealing-key-check";
 
 /**
  * Demo mode: the built-in Mailcow emulator on a loopback port, its state kept under DATA_DIR. When a mailstack runs
@@ -63,8 +66,12 @@ export async function main(): Promise<void> {
     ? { baseUrl: emulator.url, apiKey: emulator.apiKey }
     : { baseUrl: config.MAILCOW_API_URL!, apiKey: config.MAILCOW_API_KEY! };
   const services = createServices(demo?.config ?? config, logger, { mailcow, ...(demo && { demoMode: demo.demoMode }) });
+  // The same key createServices loaded (configured, or the development key file in DATA_DIR).
+  const sealingKey = loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:");
+  checkSealedPasswords(services.db, createSealer(sealingKey), logger);
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
+  let sweeper: ReturnType<typeof startSessionSweeper> | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -72,6 +79,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, "shutting down");
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
+    sweeper?.stop();
     await services.provisioner.stop();
     services.db.close();
     databaseLock?.release();
@@ -84,6 +92,7 @@ export async function main(): Promise<void> {
 
   await app.listen({ host: config.HOST, port: config.PORT });
   services.provisioner.start();
+  sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
     config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",

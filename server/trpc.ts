@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { DEFAULT_LOCALE, isValidationCode, validationMessage } from "../shared/i18n/validation";
 import { waitInWords } from "../shared/i18n/wait";
-import { RateLimitedError } from "./auth/rate-limit";
+import { BusyError, RateLimitedError } from "./auth/rate-limit";
 import type { Context } from "./context";
 
 /** A refusal that belongs to one form field (e.g. "username taken"), reported like a zod error. */
@@ -70,7 +70,11 @@ export const protectedProcedure = publicProcedure.use(function requireUser({ ctx
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
 
-/** Turns a rate-limit refusal into TOO_MANY_REQUESTS with the wait in seconds. */
+/**
+ * Turns a rate-limit refusal into TOO_MANY_REQUESTS with the wait in seconds; a full argon2 queue (the server at
+ * capacity, not this client's doing) into SERVICE_UNAVAILABLE, also with Retry-After.
+ */
 export function tooManyRequests(error: RateLimitedError): TRPCError {
+  if (error instanceof BusyError) return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "server.busy", cause: error });
   return new TRPCError({ code: "TOO_MANY_REQUESTS", message: "rateLimit.tooMany", cause: error });
 }

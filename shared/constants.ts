@@ -16,6 +16,14 @@ export const RESERVED_USERNAMES: ReadonlySet<string> = new Set([
   "compliance", "test", "api", "bounce", "bounces", "do-not-reply", "donotreply", "notifications", "platform",
 ]);
 
+/**
+ * Roots that make a name official-looking wherever they start or end it ("sysadmin", "admin2", "webadmin",
+ * "postmaster.team"); compared with the separators . - _ removed.
+ */
+export const RESERVED_USERNAME_ROOTS: readonly string[] = [
+  "admin", "administrator", "postmaster", "hostmaster", "webmaster", "mailerdaemon", "noreply", "donotreply", "abuse",
+];
+
 /** The sign-in cookie's name; the server sets it, the client never reads it (httpOnly). */
 export const SESSION_COOKIE = "pm_session";
 /** Header the client sends so the server answers in the user's chosen language. */

@@ -32,7 +32,12 @@ export function serverEnv(emulator: MailcowEmulator, dataDir: string, extra: Rec
     MAILCOW_DOMAIN: DOMAIN,
     MAILBOX_SECRET_KEY: randomBytes(32).toString("base64"),
     LOGIN_RATE_LIMIT_POINTS: "1000000000",
+    LOGIN_IP_RATE_LIMIT_POINTS: "1000000000",
+    LOGIN_ACCOUNT_RATE_LIMIT_POINTS: "1000000000",
     USER_ACTION_RATE_LIMIT_POINTS: "1000000000",
+    // Every benchmark connection is one address: the argon2 queue's per-address share is lifted too.
+    PASSWORD_HASH_PER_IP: "1000000",
+    PASSWORD_HASH_QUEUE_MAX: "1000000",
     ...extra,
   };
 }

@@ -13,6 +13,24 @@ describe("safeNextPath", () => {
     }
   });
 
+  test("normalises first, then refuses what is no longer a same-origin path", () => {
+    for (const value of [
+      "/..//evil.example/phish",
+      "/./..//evil.example",
+      "/a/../..//evil.example",
+      "/%2e%2e//evil.example/phish",
+      "/.%2e//evil.example",
+      "/..\\evil.example",
+      "/mail\\..\\..\\/evil.example",
+      "/\tevil.example",
+      "/\u0000//evil.example",
+    ]) {
+      expect(safeNextPath(value), JSON.stringify(value)).toBeNull();
+    }
+    expect(safeNextPath("/mail/../mail?x=1")).toBe("/mail?x=1");
+    expect(safeNextPath("/mail/%2F%2Fevil.example")).toBe("/mail/%2F%2Fevil.example");
+  });
+
   test("does not bounce back to the sign-in pages", () => {
     expect(safeNextPath("/login")).toBeNull();
     expect(safeNextPath("/logout")).toBeNull();

@@ -63,9 +63,11 @@ function createLucia(db: Db, secureCookies: boolean) {
   return new Lucia(new BetterSqlite3Adapter(db, { user: "user", session: "session" }), {
     sessionExpiresIn: SESSION_LIFETIME,
     sessionCookie: {
-      name: SESSION_COOKIE,
+      // On https the name carries the __Host- prefix: browsers then accept the cookie only with Secure, Path=/ and no
+      // Domain, so a sibling subdomain cannot plant or overwrite a session cookie for this app.
+      name: secureCookies ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE,
       expires: true,
-      attributes: { secure: secureCookies, sameSite: "lax" },
+      attributes: { secure: secureCookies, sameSite: "lax", path: "/" },
     },
     getUserAttributes: (attributes) => ({ username: attributes.username }),
   });

@@ -283,6 +283,12 @@ beforeAll(async () => {
   // Limits out of the way so that fuzzed input reaches the code behind them (limits have their own tests).
   const config = testConfig({
     LOGIN_RATE_LIMIT_POINTS: "1000000",
+    LOGIN_IP_RATE_LIMIT_POINTS: "1000000",
+    LOGIN_ACCOUNT_RATE_LIMIT_POINTS: "1000000",
+    PASSWORD_HASH_PER_IP: "1000000",
+    PASSWORD_HASH_QUEUE_MAX: "1000000",
+    // Refused batches are answered at once here: the fuzzer has a time budget per procedure.
+    TRPC_BATCH_REFUSAL_DELAY_MS: "0",
     USER_ACTION_RATE_LIMIT_POINTS: "1000000",
     PROVISIONING_SIGNUP_DEADLINE_MS: "500",
     MAILCOW_TIMEOUT_MS: "2000",

@@ -196,7 +196,8 @@ function hits(haystack: string, secrets: [string, string][]): string[] {
 
 test("the scenario ran: responses and log lines were captured, passwords were seen sealed", () => {
   expect(responses.length).toBeGreaterThanOrEqual(15);
-  expect(logLines.length).toBeGreaterThan(50);
+  // One line per request, plus the provisioning and key-refusal lines.
+  expect(logLines.length).toBeGreaterThan(responses.length);
   // Requests (info), provisioning failures (warn) and the key refusal (error) were all logged.
   for (const level of [30, 40, 50]) expect(logLines.some((line) => line.includes(`"level":${level}`)), `level ${level}`).toBe(true);
   expect(sawSealed).toBe(2);

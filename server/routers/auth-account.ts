@@ -12,7 +12,7 @@ import {
   TotpStatusSchema,
 } from "../../shared/schemas/account";
 import { TOTP_REQUIRED } from "../../shared/schemas/auth";
-import { verifyPassword } from "../auth/password";
+import { verifyCurrentPassword } from "../auth/current-password";
 import { deleteOtherSessions, findSessionByHandle, listSessions } from "../auth/sessions-list";
 import type { Context } from "../context";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
@@ -24,14 +24,10 @@ type SignedIn = Context & { user: NonNullable<Context["user"]>; session: NonNull
  * The account's password, checked like a sign-in: refused while the name is locked out, a wrong one counts
  * towards the same budget as failed sign-ins.
  */
-async function checkAccountPassword(ctx: SignedIn, password: string, field: string) {
+async function checkAccountPassword(ctx: SignedIn, password: string, field: string, secondStep?: () => Promise<void>) {
   const account = ctx.accounts.findById(ctx.user.id);
   if (!account || account.deleted_at !== null) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
-  await ctx.limits.loginAllowed(ctx.ip, account.username);
-  if (!(await verifyPassword(account.password_hash, password))) {
-    await ctx.limits.loginFailed(ctx.ip, account.username);
-    throw fieldError("BAD_REQUEST", field, "auth.wrongPassword");
-  }
+  if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, password, secondStep))) throw fieldError("BAD_REQUEST", field, "auth.wrongPassword");
   return account;
 }
 
@@ -48,16 +44,15 @@ export async function totpLoginStep(ctx: Context, userId: string, input: { login
   const result = ctx.totp.check(userId, input);
   if (result === "ok" || result === "not_enabled") return;
   if (result === "missing") throw fieldError(TOTP_REQUIRED.code, TOTP_REQUIRED.field, TOTP_REQUIRED.message);
-  await ctx.limits.loginFailed(ctx.ip, input.login);
+  // A wrong code keeps the sign-in attempt's points taken (it runs inside the attempt, login-guard.ts).
   throw input.totp ? fieldError("UNAUTHORIZED", "totp", "totp.invalid") : fieldError("UNAUTHORIZED", "recoveryCode", "totp.recoveryInvalid");
 }
 
 /** auth.deleteAccount's second factor (a code from the app or a recovery code in `totp`) when it is on. */
-export async function requireSecondFactor(ctx: Context, userId: string, username: string, code: string | undefined) {
+export async function requireSecondFactor(ctx: Context, userId: string, code: string | undefined) {
   const result = ctx.totp.check(userId, asSecondFactor(code));
   if (result === "ok" || result === "not_enabled") return;
   if (result === "missing") throw fieldError("BAD_REQUEST", "totp", "auth.totpRequired");
-  await ctx.limits.loginFailed(ctx.ip, username);
   throw fieldError("BAD_REQUEST", "totp", "totp.invalid");
 }
 
@@ -97,8 +92,7 @@ export const totpRouter = router({
 
   /** A new secret for the authenticator app (replacing an unconfirmed one); on only after auth.totp.enable. */
   setup: protectedProcedure.output(TotpSetupSchema).mutation(({ ctx }) => {
-    const address = ctx.provisioner.store.get(ctx.user.id)?.address ?? `${ctx.user.username}@${ctx.mailDomain}`;
-    const setup = ctx.totp.setup(ctx.user.id, address);
+    const setup = ctx.totp.setup(ctx.user.id, ctx.mailboxes.address(ctx.user.id, ctx.user.username));
     if (!setup) throw new TRPCError({ code: "PRECONDITION_FAILED", message: "totp.alreadyEnabled" });
     return setup;
   }),
@@ -108,17 +102,17 @@ export const totpRouter = router({
     .input(TotpEnableSchema)
     .output(TotpEnableResultSchema)
     .mutation(async ({ ctx, input }) => {
-      const account = await checkAccountPassword(ctx, input.password, "password");
-      const result = ctx.totp.enable(ctx.user.id, input.code);
-      if (result.ok) {
-        ctx.logger.info({ userId: ctx.user.id }, "two-factor sign-in enabled");
-        return { recoveryCodes: result.recoveryCodes };
+      let result: ReturnType<typeof ctx.totp.enable> | undefined;
+      // The code is checked inside the password's attempt: a wrong code keeps the attempt's points taken.
+      await checkAccountPassword(ctx, input.password, "password", async () => {
+        result = ctx.totp.enable(ctx.user.id, input.code);
+        if (!result.ok && result.reason === "wrong_code") throw fieldError("BAD_REQUEST", "code", "totp.invalid");
+      });
+      if (!result?.ok) {
+        throw fieldError("PRECONDITION_FAILED", "code", result?.reason === "not_set_up" ? "totp.notSetUp" : "totp.alreadyEnabled");
       }
-      if (result.reason === "wrong_code") {
-        await ctx.limits.loginFailed(ctx.ip, account.username);
-        throw fieldError("BAD_REQUEST", "code", "totp.invalid");
-      }
-      throw fieldError("PRECONDITION_FAILED", "code", result.reason === "not_set_up" ? "totp.notSetUp" : "totp.alreadyEnabled");
+      ctx.logger.info({ userId: ctx.user.id }, "two-factor sign-in enabled");
+      return { recoveryCodes: result.recoveryCodes };
     }),
 
   /** Turns it off with the account password and a code from the app (or a recovery code). */
@@ -126,12 +120,11 @@ export const totpRouter = router({
     .input(TotpDisableSchema)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      const account = await checkAccountPassword(ctx, input.password, "password");
-      if (!ctx.totp.isEnabled(ctx.user.id)) return { ok: true as const };
-      if (ctx.totp.check(ctx.user.id, asSecondFactor(input.code)) !== "ok") {
-        await ctx.limits.loginFailed(ctx.ip, account.username);
-        throw fieldError("BAD_REQUEST", "code", "totp.invalid");
-      }
+      await checkAccountPassword(ctx, input.password, "password", async () => {
+        if (ctx.totp.isEnabled(ctx.user.id) && ctx.totp.check(ctx.user.id, asSecondFactor(input.code)) !== "ok") {
+          throw fieldError("BAD_REQUEST", "code", "totp.invalid");
+        }
+      });
       ctx.totp.disable(ctx.user.id);
       ctx.logger.info({ userId: ctx.user.id }, "two-factor sign-in disabled");
       return { ok: true as const };

@@ -86,7 +86,8 @@ describe("auth.register", () => {
   });
 
   test("20 concurrent sign-ups of one name give exactly one account", async () => {
-    const services = createTestServices({ LOGIN_RATE_LIMIT_POINTS: "100" });
+    // One address may have only PASSWORD_HASH_PER_IP argon2 runs in flight; this test is about the database race.
+    const services = createTestServices({ LOGIN_RATE_LIMIT_POINTS: "100", PASSWORD_HASH_PER_IP: "100" });
     const attempts = await Promise.allSettled(
       Array.from({ length: 20 }, async () => (await createTestClient(services).caller()).auth.register({ username: "race", password: STRONG_PASSWORD })),
     );

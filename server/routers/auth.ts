@@ -12,7 +12,8 @@ import {
 import { checkPassword } from "../../shared/password-policy";
 import { UsernameTakenError, type AccountRow } from "../auth/accounts";
 import { verifyCurrentPassword } from "../auth/current-password";
-import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
+import { guardSignup, hashInQueue, verifyLogin } from "../auth/login-guard";
+import { hashPassword } from "../auth/password";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
 import { toTrpcError } from "./problems";
 import { seenFrom } from "../auth/sessions-list";
@@ -26,13 +27,6 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
   };
-}
-
-/** "ada" or "ada@<our domain>" → "ada"; an address in another domain matches nobody. */
-function usernameFromLogin(login: string, mailDomain: string): string | null {
-  const at = login.lastIndexOf("@");
-  if (at === -1) return login;
-  return login.slice(at + 1) === mailDomain ? login.slice(0, at) : null;
 }
 
 function ensureNotUsername(field: string, password: string, username: string) {
@@ -50,13 +44,15 @@ export const authRouter = router({
     .input(RegisterSchema)
     .output(RegisterResultSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.register(ctx.ip, input.username);
+      if ((await guardSignup(ctx, ctx.ip, input.username, ctx.config.RESERVED_USERNAMES)).reserved) {
+        throw fieldError("BAD_REQUEST", "username", "username.reserved");
+      }
       if (ctx.accounts.findByUsername(input.username)) throw fieldError("CONFLICT", "username", "username.taken");
       // One deadline covers the checks against Mailcow and the first attempt: sign-up answers in about that time.
       const startedAt = ctx.now();
       const problem = await ctx.mailboxes.signUpProblem(input.username, input.password);
       if (problem) throw toTrpcError(problem);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = await hashInQueue(ctx.limits, ctx.ip, input.password);
       const signUp = ctx.db.transaction(() => {
           const account = ctx.accounts.insert({
             username: input.username,
@@ -87,18 +83,9 @@ export const authRouter = router({
     .input(LoginSchema)
     .output(PublicUserSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.loginAllowed(ctx.ip, input.login);
-      const username = usernameFromLogin(input.login, ctx.mailDomain);
-      const found = username ? ctx.accounts.findByUsername(username) : null;
-      const account = found && found.deleted_at === null ? found : null;
-      // The same work and the same answer for an unknown user and a wrong password.
-      const ok = await verifyPassword(account?.password_hash ?? (await dummyPasswordHash()), input.password);
-      if (!account || !ok) {
-        await ctx.limits.loginFailed(ctx.ip, input.login);
-        throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
-      }
-      await totpLoginStep(ctx, account.id, input);
-      await ctx.limits.loginSucceeded(input.login);
+      // Budgets are taken before argon2 runs, and given back on success (server/auth/login-guard.ts).
+      const account = await verifyLogin(ctx, ctx.ip, input.login, input.password, (found) => totpLoginStep(ctx, found.id, input));
+      if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
       // A new session id on every sign-in; the one this browser had (if any) is dropped.
       if (ctx.session) await ctx.sessions.invalidate(ctx.session.id);
       const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
@@ -140,10 +127,10 @@ export const authRouter = router({
     const account = ctx.accounts.findById(ctx.user.id);
     if (!account || account.deleted_at !== null) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
     await ctx.limits.userAction(account.id, "auth.deleteAccount");
-    if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, input.password))) {
+    const secondFactor = () => requireSecondFactor(ctx, account.id, input.totp);
+    if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, input.password, secondFactor))) {
       throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
     }
-    await requireSecondFactor(ctx, account.id, account.username, input.totp);
     ctx.db.transaction(() => {
       ctx.accounts.markDeleted(account.id, ctx.now());
       ctx.mailboxes.startDeletion(account.id, account.username);

@@ -17,12 +17,20 @@ export const VALIDATION_MESSAGES = {
     ru: "Точка не может стоять в начале, в конце или дважды подряд",
     en: "A dot cannot come first, last or twice in a row",
   },
+  "username.edges": {
+    ru: "Имя не может начинаться или заканчиваться знаками - или _",
+    en: "A name cannot start or end with - or _",
+  },
   "username.reserved": {
     ru: "Это служебное имя, выберите другое",
     en: "This name is reserved, choose another",
   },
   "displayName.tooLong": { ru: "Не длиннее 100 символов", en: "At most 100 characters" },
   "displayName.chars": { ru: "Имя не может содержать < или >", en: "The name cannot contain < or >" },
+  "displayName.control": {
+    ru: "Имя не может содержать управляющие символы или символы смены направления текста",
+    en: "The name cannot contain control characters or text-direction overrides",
+  },
   "login.required": { ru: "Введите имя пользователя или адрес", en: "Enter your username or address" },
   "password.required": { ru: "Введите пароль", en: "Enter a password" },
   "password.tooShort": { ru: "Не короче 10 символов", en: "At least 10 characters" },
@@ -120,6 +128,18 @@ export const VALIDATION_MESSAGES = {
   "session.notFound": {
     ru: "Такого сеанса нет: возможно, он уже завершён",
     en: "There is no such session: it may have ended already",
+  },
+  "server.busy": {
+    ru: "Сервер сейчас перегружен. Попробуйте снова {wait}",
+    en: "The server is busy right now. Try again {wait}",
+  },
+  "request.batchTooLarge": {
+    ru: "Слишком много запросов в одном пакете (не больше {max})",
+    en: "Too many calls in one batch (at most {max})",
+  },
+  "request.batchRefused": {
+    ru: "Вход, регистрацию и действия с почтовым ящиком нельзя объединять в пакет: отправляйте по одному запросу",
+    en: "Sign-in, sign-up and mailbox actions cannot be batched: send one per request",
   },
   "server.internal": {
     ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",

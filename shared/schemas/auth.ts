@@ -1,9 +1,26 @@
 import { z } from "zod";
-import { DISPLAY_NAME_MAX, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from "../constants";
+import { DISPLAY_NAME_MAX, RESERVED_USERNAME_ROOTS, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from "../constants";
 import { checkPassword } from "../password-policy";
 import { SecondFactorCodeSchema, TotpCodeSchema } from "./account";
 
 // Messages are validation codes (shared/i18n/validation.ts), turned into words by whoever shows them.
+
+/** A name without its separators: "post.master", "mailer_daemon" and "no-reply" read as the names they imitate. */
+const compact = (name: string) => name.toLowerCase().replace(/[._-]/g, "");
+const RESERVED_COMPACT = new Set([...RESERVED_USERNAMES].map(compact));
+
+/**
+ * True for a reserved name or a near-variant of one: the same letters with . - _ anywhere ("post.master",
+ * "mailerdaemon"), or an official root at the start or end ("sysadmin", "admin2"). `extra` is the operator's own
+ * list (the server passes RESERVED_USERNAMES from its environment), compared the same way.
+ */
+export function isReservedUsername(name: string, extra: Iterable<string> = []): boolean {
+  const bare = compact(name);
+  if (RESERVED_COMPACT.has(bare)) return true;
+  if (RESERVED_USERNAME_ROOTS.some((root) => bare.startsWith(root) || bare.endsWith(root))) return true;
+  for (const reserved of extra) if (compact(reserved) === bare) return true;
+  return false;
+}
 
 /** The future mailbox local part: lowercase letters, digits, . - _ ; no leading/trailing/double dots. */
 export const UsernameSchema = z
@@ -15,7 +32,8 @@ export const UsernameSchema = z
   .max(USERNAME_MAX, "username.tooLong")
   .regex(/^[a-z0-9._-]+$/, "username.chars")
   .refine((name) => !name.startsWith(".") && !name.endsWith(".") && !name.includes(".."), "username.dots")
-  .refine((name) => !RESERVED_USERNAMES.has(name), "username.reserved");
+  .refine((name) => !/^[-_]|[-_]$/.test(name), "username.edges")
+  .refine((name) => !isReservedUsername(name), "username.reserved");
 
 /** A password on its own (no username to compare with); the length is checked in characters and bytes. */
 export const PasswordSchema = z
@@ -44,7 +62,13 @@ export const DisplayNameSchema = z
   .string()
   .trim()
   .max(DISPLAY_NAME_MAX, "displayName.tooLong")
-  .refine((name) => !/[<>]/.test(name), "displayName.chars");
+  .refine((name) => !/[<>]/.test(name), "displayName.chars")
+  // Control characters (NUL broke the user's own .mobileconfig), line/paragraph separators, and bidi controls that
+  // make a name read differently from what it is (U+202A–U+202E embeddings/overrides, U+2066–U+2069 isolates,
+  // U+200E/U+200F/U+061C marks); a lone surrogate has no UTF-8 form.
+  // oxlint-disable-next-line no-control-regex -- refusing control characters is the point
+  .refine((name) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.test(name), "displayName.control")
+  .refine((name) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name), "displayName.control");
 
 export const RegisterSchema = z
   .object({
