@@ -67,7 +67,14 @@ export const publicProcedure = t.procedure.use(rateLimits);
 
 export const protectedProcedure = publicProcedure.use(function requireUser({ ctx, next }) {
   if (!ctx.user || !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
+
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+/** Admin console procedures: a signed-in account with the admin role (granted with `npm run admin -- grant`). */
+export const adminProcedure = protectedProcedure.use(function requireAdmin({ ctx, next }) {
+  if (!ctx.accounts.isAdmin(ctx.user.id)) throw new TRPCError({ code: "FORBIDDEN", message: "auth.adminOnly" });
+  return next();
 });
 
 /**

@@ -10,7 +10,10 @@ export interface AccountRow {
   created_at: number;
   /** Set when the account is being deleted; the name stays taken until its mailbox is gone. */
   deleted_at: number | null;
+  role: AccountRole;
 }
+
+export type AccountRole = "user" | "admin";
 
 export class UsernameTakenError extends Error {
   constructor() {
@@ -31,6 +34,14 @@ export function createAccounts(db: Db) {
   return {
     findByUsername: (username: string) => byUsername.get(username) ?? null,
     findById: (id: string) => byId.get(id) ?? null,
+    /** True for a live (not deleted) account with the admin role. */
+    isAdmin(id: string): boolean {
+      const row = byId.get(id);
+      return row !== undefined && row.deleted_at === null && row.role === "admin";
+    },
+    /** Grants or revokes the admin role; false when there is no such account. */
+    setRole: (username: string, role: AccountRole) => db.prepare("UPDATE user SET role = ? WHERE username = ?").run(role, username).changes === 1,
+    admins: () => db.prepare<[], AccountRow>("SELECT * FROM user WHERE role = 'admin' ORDER BY username").all(),
     /** Inserts a user; a concurrent sign-up with the same name loses with UsernameTakenError. */
     insert(input: { username: string; displayName: string | null; passwordHash: string }): AccountRow {
       const row: AccountRow = {
@@ -40,6 +51,7 @@ export function createAccounts(db: Db) {
         password_hash: input.passwordHash,
         created_at: Date.now(),
         deleted_at: null,
+        role: "user",
       };
       try {
         insert.run(row.id, row.username, row.display_name, row.password_hash, row.created_at);

@@ -122,4 +122,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_action ON audit_log(action, id);
     `,
   },
+  {
+    version: 7,
+    name: "roles",
+    sql: `
+      -- 'admin' may use the admin console (admin.* procedures); granted with \`npm run admin -- grant <username>\`.
+      ALTER TABLE user ADD COLUMN role TEXT NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin'));
+      CREATE INDEX user_role ON user(role) WHERE role = 'admin';
+    `,
+  },
 ];

@@ -98,6 +98,7 @@ export const VALIDATION_MESSAGES = {
   "auth.invalidCredentials": { ru: "Неверное имя пользователя или пароль", en: "Incorrect username or password" },
   "auth.wrongPassword": { ru: "Неверный пароль", en: "Incorrect password" },
   "auth.required": { ru: "Войдите, чтобы продолжить", en: "Sign in to continue" },
+  "auth.adminOnly": { ru: "Это доступно только администраторам", en: "Only administrators may do this" },
   "auth.foreignOrigin": {
     ru: "Запрос пришёл с чужого сайта и отклонён",
     en: "The request came from another site and was refused",
