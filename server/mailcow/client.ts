@@ -6,11 +6,13 @@ import { aliasMethods } from "./aliases";
 import type { AuthStatus } from "./auth-gate";
 import { createMailcowCore, type MailcowConfig } from "./core";
 import { domainMethods } from "./domains";
+import { filterMethods } from "./filters";
 import { mailboxMethods } from "./mailboxes";
 import { PasswordPolicySchema, VersionSchema, type MailcowVersion, type PasswordPolicy } from "./schemas";
 
 export type { MailcowConfig } from "./core";
 export type { AddMailboxInput, AddMailboxResult, DeleteMailboxesResult, EditMailboxInput } from "./mailboxes";
+export type { AddFilterInput, EditFilterInput } from "./filters";
 export type { MailboxActiveInput } from "./validate";
 
 export type MailcowClient = ReturnType<typeof createMailcowClient>;
@@ -39,5 +41,6 @@ export function createMailcowClient(config: MailcowConfig) {
     ...domainMethods(core),
     ...mailboxMethods(core),
     ...aliasMethods(core),
+    ...filterMethods(core),
   };
 }
