@@ -8,10 +8,13 @@ import { createMailcowCore, type MailcowConfig } from "./core";
 import { domainMethods } from "./domains";
 import { filterMethods } from "./filters";
 import { mailboxMethods } from "./mailboxes";
+import { timeLimitedAliasMethods } from "./time-limited-aliases";
 import { PasswordPolicySchema, VersionSchema, type MailcowVersion, type PasswordPolicy } from "./schemas";
 
 export type { MailcowConfig } from "./core";
 export type { AddMailboxInput, AddMailboxResult, DeleteMailboxesResult, EditMailboxInput } from "./mailboxes";
+export type { AddAliasInput } from "./aliases";
+export type { AddTimeLimitedAliasInput } from "./time-limited-aliases";
 export type { AddFilterInput, EditFilterInput } from "./filters";
 export type { MailboxActiveInput } from "./validate";
 
@@ -42,5 +45,6 @@ export function createMailcowClient(config: MailcowConfig) {
     ...mailboxMethods(core),
     ...aliasMethods(core),
     ...filterMethods(core),
+    ...timeLimitedAliasMethods(core),
   };
 }

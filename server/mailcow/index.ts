@@ -1,5 +1,7 @@
 export {
   createMailcowClient,
+  type AddAliasInput,
+  type AddTimeLimitedAliasInput,
   type AddFilterInput,
   type AddMailboxInput,
   type AddMailboxResult,
@@ -12,6 +14,7 @@ export {
 } from "./client";
 export type { AuthPauseReason, AuthStatus, MailcowLog } from "./auth-gate";
 export { isMailcowError, isRetryable, MailcowError, type MailcowErrorKind, type MailcowErrorReason, type MailcowMessageArg } from "./errors";
+export { MAX_TIME_LIMITED_ALIAS_HOURS } from "./time-limited-aliases";
 export { isOwnedBy, isPlatformMailbox, ownerOf, ownerTag, PLATFORM_TAG } from "./ownership";
 export {
   APP_PASSWORD_PROTOCOLS,
