@@ -3,17 +3,20 @@
 // here into one client object. Operations validate what we send, parse what comes back with zod, and turn anything
 // unexpected into a MailcowError (see errors.ts for the kinds).
 import { aliasMethods } from "./aliases";
+import { appPasswordMethods } from "./app-passwords";
 import type { AuthStatus } from "./auth-gate";
 import { createMailcowCore, type MailcowConfig } from "./core";
 import { domainMethods } from "./domains";
 import { filterMethods } from "./filters";
 import { mailboxMethods } from "./mailboxes";
 import { timeLimitedAliasMethods } from "./time-limited-aliases";
+import { spamScoreMethods } from "./spam-score";
 import { PasswordPolicySchema, VersionSchema, type MailcowVersion, type PasswordPolicy } from "./schemas";
 
 export type { MailcowConfig } from "./core";
 export type { AddMailboxInput, AddMailboxResult, DeleteMailboxesResult, EditMailboxInput } from "./mailboxes";
 export type { AddAliasInput } from "./aliases";
+export type { AddAppPasswordInput, EditAppPasswordInput } from "./app-passwords";
 export type { AddTimeLimitedAliasInput } from "./time-limited-aliases";
 export type { AddFilterInput, EditFilterInput } from "./filters";
 export type { MailboxActiveInput } from "./validate";
@@ -46,5 +49,7 @@ export function createMailcowClient(config: MailcowConfig) {
     ...aliasMethods(core),
     ...filterMethods(core),
     ...timeLimitedAliasMethods(core),
+    ...appPasswordMethods(core),
+    ...spamScoreMethods(core),
   };
 }

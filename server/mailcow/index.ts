@@ -1,6 +1,8 @@
 export {
   createMailcowClient,
   type AddAliasInput,
+  type AddAppPasswordInput,
+  type EditAppPasswordInput,
   type AddTimeLimitedAliasInput,
   type AddFilterInput,
   type AddMailboxInput,
