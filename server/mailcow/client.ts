@@ -14,7 +14,8 @@ import { spamScoreMethods } from "./spam-score";
 import { PasswordPolicySchema, VersionSchema, type MailcowVersion, type PasswordPolicy } from "./schemas";
 
 export type { MailcowConfig } from "./core";
-export type { AddMailboxInput, AddMailboxResult, DeleteMailboxesResult, EditMailboxInput } from "./mailboxes";
+export type { DomainRoom } from "./domains";
+export type { AddMailboxInput, AddMailboxResult, DeleteMailboxesResult, EditMailboxInput, ListMailboxesOptions } from "./mailboxes";
 export type { AddAliasInput } from "./aliases";
 export type { AddAppPasswordInput, EditAppPasswordInput } from "./app-passwords";
 export type { AddTimeLimitedAliasInput } from "./time-limited-aliases";

@@ -8,6 +8,8 @@ export {
   type AddMailboxInput,
   type AddMailboxResult,
   type DeleteMailboxesResult,
+  type DomainRoom,
+  type ListMailboxesOptions,
   type EditFilterInput,
   type EditMailboxInput,
   type MailboxActiveInput,

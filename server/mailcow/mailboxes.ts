@@ -1,7 +1,11 @@
-// Mailboxes: look-up, create, change, delete.
+// Mailboxes: look-up, listing, create, change, delete, tags.
+// Listing (Mailcow 2026-07a): `get/mailbox/all/<d>` matches the domain as a substring of the address (`/all/example`
+// lists example.org and small.example), and `?tags=a,b` is an OR of case-insensitive substring LIKEs; no match is
+// `{}`. So the domain and tags are matched exactly here, after one call. Tags are only added by edit/mailbox and
+// removed by `delete/mailbox/tag/<mailbox>` (an unknown tag still succeeds).
 import type { MailcowCore } from "./core";
 import { MailboxSchema, type MailcowMailbox, type MailcowMessage } from "./schemas";
-import { assertEmail, assertPassword, assertQuota, assertTags, DOMAIN, flag, toActive, type MailboxActiveInput } from "./validate";
+import { assertDomain, assertEmail, assertPassword, assertQuota, assertTags, DOMAIN, flag, toActive, type MailboxActiveInput } from "./validate";
 
 export interface AddMailboxInput {
   localPart: string;
@@ -42,8 +46,35 @@ export interface DeleteMailboxesResult {
   warnings: MailcowMessage[];
 }
 
+export interface ListMailboxesOptions {
+  /** Only mailboxes carrying exactly this tag (also sent as `?tags=` to narrow Mailcow's answer). */
+  tag?: string;
+}
+
 export function mailboxMethods(core: MailcowCore) {
   return {
+    /** Every mailbox of exactly this domain (one call), optionally only those with exactly `tag`. */
+    async listDomainMailboxes(domainName: string, options: ListMailboxesOptions = {}): Promise<MailcowMailbox[]> {
+      const domain = assertDomain(domainName);
+      const tag = options.tag === undefined ? undefined : assertTags([options.tag])[0]!;
+      const query = tag === undefined ? "" : `?tags=${encodeURIComponent(tag)}`;
+      const mailboxes = await core.readList("listDomainMailboxes", `get/mailbox/all/${domain}${query}`, MailboxSchema);
+      return mailboxes.filter(
+        (mailbox) =>
+          mailbox.domain.toLowerCase() === domain &&
+          mailbox.username.endsWith(`@${domain}`) &&
+          (tag === undefined || mailbox.tags.some((t) => t === tag)),
+      );
+    },
+
+    /** Removes tags from a mailbox (tags Mailcow does not have on it are no error). */
+    async deleteMailboxTags(email: string, tags: string[]): Promise<void> {
+      const address = assertEmail(email, "mailbox");
+      const names = assertTags(tags);
+      if (names.length === 0) return;
+      await core.write("deleteMailboxTags", `delete/mailbox/tag/${address}`, names, { successKey: "mailbox_modified", expected: [address] });
+    },
+
     /** The mailbox, or null when there is none. */
     async getMailbox(email: string): Promise<MailcowMailbox | null> {
       const address = assertEmail(email, "mailbox");
