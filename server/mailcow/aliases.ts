@@ -57,6 +57,8 @@ export function aliasMethods(core: MailcowCore) {
         address,
         goto: goto.join(","),
         active: input.active === false ? 0 : 1,
+        // Offered as a sender identity in SOGo (Mailcow's own default, sent so it does not depend on the release).
+        sogo_visible: 1,
         sender_allowed: input.senderAllowed === false ? 0 : 1,
       };
       if (input.privateComment !== undefined) body.private_comment = input.privateComment;
