@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { ownerTag } from "../server/provisioning/provisioner";
+import { ownerTag } from "../server/provisioning/attempt";
 import { machine, tables, today, writeSection } from "./lib/report";
 import { spawnServer, type ServerProcess } from "./lib/server-process";
 

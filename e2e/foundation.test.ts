@@ -15,7 +15,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-test("the Russian login page greets a new visitor; registering through the UI lands on the app with ПОЧТА", async () => {
+test("the Russian login page greets a new visitor; registering through the UI lands on the Mail page; the menu says «Почта»", async () => {
   const { page, errors, context } = await openPage(browser);
   await page.goto(server.url);
   await page.waitForURL(/\/login/);
@@ -35,14 +35,15 @@ test("the Russian login page greets a new visitor; registering through the UI la
   await screenshot(page, "foundation-register-filled");
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
 
-  await page.waitForURL(`${server.url}/`);
-  const mail = page.getByRole("link", { name: "ПОЧТА" });
+  // A new user lands on their mailbox.
+  await page.waitForURL(`${server.url}/mail`);
+  const mail = page.getByRole("link", { name: "Почта" });
   await expect.poll(() => mail.isVisible()).toBe(true);
   await screenshot(page, "foundation-home-desktop");
 
   // The session survives a reload (httpOnly cookie), and sign-out/sign-in works.
   await page.reload();
-  await expect.poll(() => page.getByRole("link", { name: "ПОЧТА" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole("link", { name: "Почта" }).isVisible()).toBe(true);
   const cookies = await context.cookies();
   expect(cookies.find((c) => c.name === "pm_session")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 
@@ -52,7 +53,7 @@ test("the Russian login page greets a new visitor; registering through the UI la
   await page.fill("input[name=password]", "зелёный-слон-2026");
   await page.getByRole("button", { name: "Войти" }).click();
   await page.waitForURL(`${server.url}/`);
-  await expect.poll(() => page.getByRole("link", { name: "ПОЧТА" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole("link", { name: "Почта" }).isVisible()).toBe(true);
 
   expect(errors).toEqual([]);
   await context.close();
@@ -65,9 +66,9 @@ test("at phone width the sidebar collapses behind a menu button", async () => {
   await page.fill("input[name=password]", "синий-кит-плывёт-2026");
   await page.fill("input[name=passwordConfirm]", "синий-кит-плывёт-2026");
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await page.waitForURL(`${server.url}/`);
+  await page.waitForURL(`${server.url}/mail`);
   await page.getByRole("button", { name: "Открыть меню" }).click();
-  await expect.poll(() => page.getByRole("link", { name: "ПОЧТА" }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole("link", { name: "Почта" }).isVisible()).toBe(true);
   await screenshot(page, "foundation-home-phone-menu");
   expect(errors).toEqual([]);
   await context.close();

@@ -125,7 +125,7 @@ describe("against Dovecot, through the real server and the Mailcow emulator", ()
       await page.fill("input[name=password]", SIGNUP_PASSWORD);
       await page.getByRole("button", { name: "Войти" }).click();
       await page.waitForURL(`${server.url}/`);
-      await page.getByRole("link", { name: "ПОЧТА" }).click();
+      await page.getByRole("link", { name: "Почта" }).click();
       await page.getByRole("button", { name: "Проверить вход" }).click();
       const dialog = page.getByRole("dialog", { name: "Проверить вход в почту" });
       await expect.poll(() => dialog.isVisible()).toBe(true);

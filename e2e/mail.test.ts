@@ -36,15 +36,16 @@ async function register(page: Page, url: string, username: string, password: str
   await page.fill("input[name=password]", password);
   await page.fill("input[name=passwordConfirm]", password);
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await page.waitForURL(`${url}/`);
-  await page.getByTestId("home-email").waitFor();
+  // A new user lands on the Mail page.
+  await page.waitForURL(`${url}/mail`);
+  await page.getByTestId("mail-page").waitFor();
 }
 
-/** The sidebar's ПОЧТА link (behind the menu button on a phone). */
+/** The sidebar's «Почта» link (behind the menu button on a phone). */
 async function openMail(page: Page): Promise<void> {
   const menu = page.getByRole("button", { name: "Открыть меню" });
   if (await menu.isVisible()) await menu.click();
-  await page.getByRole("link", { name: "ПОЧТА" }).click();
+  await page.getByRole("link", { name: "Почта" }).click();
   await page.waitForURL(/\/mail$/);
   await page.getByTestId("mail-page").waitFor();
 }
@@ -94,9 +95,11 @@ describe("with Mailcow", () => {
     expect(await webmail.getAttribute("target")).toBe("_blank");
     expect(await webmail.getAttribute("rel")).toBe("noopener noreferrer");
 
-    // New mailboxes must change their password first: that is step 1, above everything else.
+    // New mailboxes carry Mailcow's forced password change: mail apps work, webmail will ask (the card says so).
     const firstStep = page.getByTestId("first-step");
-    expect(await firstStep.innerText()).toContain("Задайте пароль почтового ящика, чтобы открыть веб-почту");
+    expect(await firstStep.innerText()).toContain("Почтовые программы уже работают, веб-почта попросит новый пароль");
+    expect(await firstStep.innerText()).toContain("Можно ввести тот же пароль ещё раз");
+    expect(await firstStep.innerText()).not.toContain("Шаг 1");
     await page.locator("[data-guide=apple] summary").click();
     await screenshots(page, "active-first-step");
 
@@ -104,7 +107,7 @@ describe("with Mailcow", () => {
     const host = await imap.locator("[data-setting=server]").innerText();
     await page.getByRole("button", { name: "Копировать: Входящая почта (IMAP): Сервер" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(host);
-    await expect.poll(() => imap.getByRole("status").first().innerText()).toContain("скопировано");
+    await expect.poll(() => imap.getByRole("status").first().innerText()).toContain("Входящая почта (IMAP): сервер скопирован");
 
     // The password dialog: focus moves in, Escape closes it and focus returns to the opener.
     const opener = firstStep.getByRole("button", { name: "Задать пароль ящика" });
@@ -234,8 +237,8 @@ describe("with Mailcow", () => {
         smtp: { port: "587", socketType: "STARTTLS", username: "%EMAILADDRESS%" },
       });
     }
-    // The page links the profile as a plain download.
-    expect(await page.getByTestId("profile-download").getAttribute("href")).toBe("/api/mailbox/profile.mobileconfig");
+    // The page links the profile as a plain download, its texts in the page's language.
+    expect(await page.getByTestId("profile-download").getAttribute("href")).toBe("/api/mailbox/profile.mobileconfig?lang=ru");
 
     expectNoErrors(watched);
     await context.close();
@@ -302,6 +305,7 @@ test("every other state has its explanation and its one action, in Russian and E
       smtp: { host: "mail.example.test", port: 587, security: "starttls", username: "gleb@example.test" },
     },
     demo: false,
+    demoMailstack: null,
   };
   const soon = new Date(Date.now() + 60_000).toISOString();
   const cases: { state: MailboxState; info: Partial<MailboxInfo>; ru: string; en: string; action?: string; name?: string }[] = [

@@ -19,11 +19,13 @@ export interface InnerContext extends Services {
   locale: Locale;
   /** The client's address, for rate limits. */
   ip: string;
+  /** The browser's User-Agent header, for the session list (display only, never trusted). */
+  userAgent: string | null;
 }
 
 export function createInnerContext(
   services: Services,
-  identity: Partial<Pick<InnerContext, "user" | "session" | "cookies" | "locale" | "ip">> = {},
+  identity: Partial<Pick<InnerContext, "user" | "session" | "cookies" | "locale" | "ip" | "userAgent">> = {},
 ): InnerContext {
   return {
     ...services,
@@ -32,6 +34,7 @@ export function createInnerContext(
     cookies: identity.cookies ?? { set() {} },
     locale: identity.locale ?? DEFAULT_LOCALE,
     ip: identity.ip ?? "127.0.0.1",
+    userAgent: identity.userAgent ?? null,
   };
 }
 
@@ -60,7 +63,8 @@ export function makeHttpContext(services: Services) {
       set: (cookie) => void res.setCookie(cookie.name, cookie.value, cookie.attributes),
     };
     const locale = parseLocale(req.headers[LOCALE_HEADER] as string | undefined) ?? DEFAULT_LOCALE;
-    const base = createInnerContext(services, { cookies, locale, ip: req.ip });
+    const userAgent = req.headers["user-agent"] ?? null;
+    const base = createInnerContext(services, { cookies, locale, ip: req.ip, userAgent });
 
     if (req.method !== "GET" && req.method !== "HEAD") {
       const origin = req.headers.origin;
@@ -72,7 +76,7 @@ export function makeHttpContext(services: Services) {
 
     const sessionId = req.cookies[services.sessions.cookieName];
     if (!sessionId) return base;
-    const validated = await services.sessions.validate(sessionId);
+    const validated = await services.sessions.validate(sessionId, { ip: req.ip, userAgent });
     if (!validated) {
       cookies.set(services.sessions.blankCookie());
       return base;

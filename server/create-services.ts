@@ -3,14 +3,17 @@ import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
 import { createLimits } from "./auth/rate-limit";
+import { createTotpStore } from "./auth/totp";
 import { openDatabase } from "./db/open-database";
 import type { AppConfig } from "./env";
 import { mailEndpoints } from "./mailbox/client-settings";
+import type { DemoMode } from "./mailbox/demo";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
+import { createMailboxService } from "./mailbox/service";
 import { createMailcowClient } from "./mailcow";
-import { createProvisioner } from "./provisioning/provisioner";
+import { createProvisioner } from "./provisioning/worker";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
 import type { Services } from "./services";
 
@@ -24,7 +27,7 @@ export interface MailcowConnection {
 export function createServices(
   config: AppConfig,
   logger: Logger,
-  { mailcow: connection, now = Date.now }: { mailcow: MailcowConnection; now?: () => number },
+  { mailcow: connection, now = Date.now, demoMode }: { mailcow: MailcowConnection; now?: () => number; demoMode?: DemoMode },
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
@@ -38,8 +41,10 @@ export function createServices(
     log: logger.child({ component: "mailcow" }),
   });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
+  const accounts = createAccounts(db);
   const provisioner = createProvisioner({
     db,
+    accounts,
     mailcow,
     sealer,
     logger,
@@ -54,38 +59,47 @@ export function createServices(
       retryBaseMs: config.PROVISIONING_RETRY_BASE_SECONDS * 1000,
       retryMaxMs: config.PROVISIONING_RETRY_MAX_SECONDS * 1000,
       retryWindowMs: config.PROVISIONING_RETRY_WINDOW_HOURS * 3_600_000,
-      deletionGraceMs: config.ACCOUNT_DELETION_GRACE_HOURS * 3_600_000,
+      roomCheckMs: config.PROVISIONING_ROOM_CHECK_MINUTES * 60_000,
       pollMs: config.PROVISIONING_POLL_MS,
       // One attempt makes up to four Mailcow calls (look-up, alias look-up, add, read-back), each with retries.
       leaseMs: Math.max(60_000, config.MAILCOW_TIMEOUT_MS * 12),
     },
   });
+  const limits = createLimits({
+    loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
+    loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
+    userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
+    userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
+    checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
+  });
+  const passwordPolicy = createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now);
+  const liveMailboxes = createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now);
+  const endpoints = mailEndpoints(config, mailDomain, connection.baseUrl);
+  const demo = config.demo ? (demoMode ?? { checkPassword: null, mailstack: null }) : null;
+  const mailLoginBudget = createLoginBudget({
+    failures: config.MAIL_LOGIN_FAILURE_BUDGET,
+    windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+    now,
+    logger,
+  });
   return {
     config,
     db,
     logger,
-    accounts: createAccounts(db),
+    accounts,
     audit: createAuditLog(db, now),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
-    limits: createLimits({
-      loginPoints: config.LOGIN_RATE_LIMIT_POINTS,
-      loginWindowSeconds: config.LOGIN_RATE_LIMIT_WINDOW_SECONDS,
-      userActionPoints: config.USER_ACTION_RATE_LIMIT_POINTS,
-      userActionWindowSeconds: config.USER_ACTION_RATE_LIMIT_WINDOW_SECONDS,
-      checkLoginPerHour: config.MAIL_CHECK_RATE_LIMIT_PER_HOUR,
-    }),
+    totp: createTotpStore({ db, sealer, now }),
+    limits,
     mailDomain,
     mailcow,
     provisioner,
-    passwordPolicy: createPolicyCache(mailcow, config.MAILCOW_POLICY_CACHE_SECONDS * 1000, now),
-    liveMailboxes: createLiveCache(mailcow, config.MAILBOX_INFO_CACHE_SECONDS * 1000, now),
-    mailLoginBudget: createLoginBudget({
-      failures: config.MAIL_LOGIN_FAILURE_BUDGET,
-      windowMs: config.MAIL_LOGIN_FAILURE_WINDOW_SECONDS * 1000,
-      now,
-      logger,
-    }),
-    endpoints: mailEndpoints(config, mailDomain, connection.baseUrl),
+    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
+    mailLoginBudget,
+    passwordPolicy,
+    liveMailboxes,
+    endpoints,
     now,
+    demoMode: demo,
   };
 }

@@ -82,6 +82,9 @@ export const EnvSchema = z
     PROVISIONING_RETRY_MAX_SECONDS: positiveInt.default(1800),
     PROVISIONING_RETRY_WINDOW_HOURS: positiveInt.default(24),
     PROVISIONING_POLL_MS: positiveInt.default(1000),
+    PROVISIONING_ROOM_CHECK_MINUTES: positiveInt.default(15),
+    /** Sign-ups are refused while the domain has fewer free mailbox slots than this (0: never refused for room). */
+    SIGNUP_MIN_FREE_MAILBOXES: z.coerce.number({ error: "expected a number of mailboxes" }).int().min(0).default(5),
     ACCOUNT_DELETION_GRACE_HOURS: z.coerce.number({ error: "expected a number of hours" }).min(0).default(7 * 24),
     MAILBOX_INFO_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(5),
     MAILCOW_POLICY_CACHE_SECONDS: z.coerce.number({ error: "expected a number of seconds" }).min(0).default(300),
@@ -114,6 +117,13 @@ export const EnvSchema = z
     ALERT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, "use at least 16 characters, e.g. openssl rand -hex 32").optional()),
     /** Encrypts `npm run backup` and opens it in `npm run restore` when --passphrase-file is not given. */
     BACKUP_PASSPHRASE: optionalString,
+
+    /** The inbox: an IMAP connection unused this long (seconds) is closed. */
+    MAIL_IMAP_IDLE_SECONDS: positiveInt.default(120),
+    /** The inbox: at most this many IMAP connections in all (one per user; the one idle longest is closed first). */
+    MAIL_IMAP_MAX_CONNECTIONS: positiveInt.default(50),
+    /** The inbox: the largest attachment served by GET /mail/attachment/… (bytes, 25 MiB). */
+    MAIL_ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1_048_576),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {

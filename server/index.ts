@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
+import type { DemoMode } from "./mailbox/demo";
 import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
 import { createLogger } from "./logger";
@@ -30,7 +31,11 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     { url: emulator.url, domain: emulator.domain },
     "DEMO MODE: MAILCOW_API_URL is not set, so mailboxes are simulated by the built-in Mailcow emulator",
   );
-  if (!mailstack) return { emulator, config };
+  if (!mailstack) {
+    // No IMAP server: "check my login" asks the emulator (an active mailbox with this password).
+    const checkPassword = (address: string, password: string) => emulator.mailbox(address)?.active === 1 && emulator.checkPassword(address, password);
+    return { emulator, config, demoMode: { checkPassword, mailstack: null } satisfies DemoMode };
+  }
   logger.warn(
     { imap: `127.0.0.1:${mailstack.imapsPort} (SSL/TLS)`, dovecotPid: mailstack.pid, dir: mailstack.dir },
     "DEMO MODE with the mailstack: mailboxes are real IMAP mailboxes in a local Dovecot; mail apps connect to 127.0.0.1",
@@ -42,7 +47,9 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     MAIL_IMAP_SECURITY: "ssl",
     MAIL_TLS_CA_FILE: config.MAIL_TLS_CA_FILE ?? mailstack.certFile,
   };
-  return { emulator, config: withMailstack };
+  // NOTE: the mailstack serves IMAP and LMTP; `smtp` turns true here once it offers SMTP submission.
+  const demoMode: DemoMode = { checkPassword: null, mailstack: { imap: true, lmtp: true, smtp: false } };
+  return { emulator, config: withMailstack, demoMode };
 }
 
 export async function main(): Promise<void> {
@@ -55,7 +62,7 @@ export async function main(): Promise<void> {
   const mailcow: MailcowConnection = emulator
     ? { baseUrl: emulator.url, apiKey: emulator.apiKey }
     : { baseUrl: config.MAILCOW_API_URL!, apiKey: config.MAILCOW_API_KEY! };
-  const services = createServices(demo?.config ?? config, logger, { mailcow });
+  const services = createServices(demo?.config ?? config, logger, { mailcow, ...(demo && { demoMode: demo.demoMode }) });
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
   let closing = false;

@@ -4,14 +4,17 @@ import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
 import type { SessionStore } from "./auth/lucia";
+import type { TotpStore } from "./auth/totp";
 import type { Db } from "./db/open-database";
 import type { AppConfig } from "./env";
 import type { MailEndpoints } from "./mailbox/client-settings";
+import type { DemoMode } from "./mailbox/demo";
 import type { LiveCache } from "./mailbox/live-cache";
 import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
+import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
-import type { Provisioner } from "./provisioning/provisioner";
+import type { Provisioner } from "./provisioning/worker";
 
 export interface Services {
   config: AppConfig;
@@ -20,16 +23,23 @@ export interface Services {
   /** Who did what to whom: admin actions and users' mailbox-settings changes. */
   audit: AuditLog;
   sessions: SessionStore;
+  /** Two-factor sign-in (TOTP and recovery codes). */
+  totp: TotpStore;
   limits: Limits;
   logger: Logger;
   /** The domain platform addresses live in (MAILCOW_DOMAIN; example.test in demo mode). */
   mailDomain: string;
   mailcow: MailcowClient;
+  /** The provisioning worker (start/stop; tests drain it). Procedures use `mailboxes`. */
   provisioner: Provisioner;
+  /** Everything about a user's mailbox: the one way routers reach Mailcow for a user. */
+  mailboxes: MailboxService;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
   /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */
   mailLoginBudget: LoginBudget;
   endpoints: MailEndpoints;
   now: () => number;
+  /** What the demo really runs (null outside demo mode). */
+  demoMode: DemoMode | null;
 }

@@ -2,6 +2,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { DEFAULT_LOCALE, isValidationCode, validationMessage } from "../shared/i18n/validation";
+import { waitInWords } from "../shared/i18n/wait";
 import { RateLimitedError } from "./auth/rate-limit";
 import type { Context } from "./context";
 
@@ -44,7 +45,7 @@ const t = initTRPC.context<Context>().create({
     const retryAfterSeconds = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null;
     let message = shape.message;
     if (fieldErrors) message = Object.values(fieldErrors)[0]?.[0] ?? validationMessage("field.invalid", locale);
-    else if (isValidationCode(message)) message = validationMessage(message, locale, { seconds: retryAfterSeconds ?? 0 });
+    else if (isValidationCode(message)) message = validationMessage(message, locale, { wait: waitInWords(retryAfterSeconds ?? 1, locale) });
     else if (error.code === "INTERNAL_SERVER_ERROR") message = validationMessage("server.internal", locale);
     // NOTE: stack traces stay in the server log; they never reach a client.
     const { stack: _stack, ...data } = shape.data;

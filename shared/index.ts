@@ -5,4 +5,6 @@ export * from "./password-policy";
 export * from "./i18n/validation";
 export * from "./schemas/auth";
 export * from "./i18n/mailbox";
+export * from "./i18n/wait";
+export * from "./schemas/account";
 export * from "./schemas/mailbox";

@@ -13,10 +13,12 @@ interface FieldProps extends Omit<ComponentProps<"input">, "id" | "name"> {
   optional?: boolean;
   /** Ids of more elements that describe the input (e.g. a password checklist). */
   describedBy?: string;
+  /** The error is already on screen (a red rule in the checklist): read it out, but do not show it twice. */
+  errorShownElsewhere?: boolean;
   children?: ReactNode;
 }
 
-export function Field({ name, label, hint, error, optional, describedBy, children, ...input }: FieldProps) {
+export function Field({ name, label, hint, error, optional, describedBy, errorShownElsewhere, children, ...input }: FieldProps) {
   const { t } = useI18n();
   const id = `field-${name}`;
   const hintId = hint ? `${id}-hint` : undefined;
@@ -45,7 +47,7 @@ export function Field({ name, label, hint, error, optional, describedBy, childre
       )}
       {children}
       {error && (
-        <p id={errorId} className="flex items-start gap-1.5 text-sm text-red-700">
+        <p id={errorId} className={errorShownElsewhere ? "sr-only" : "flex items-start gap-1.5 text-sm text-red-700"}>
           <CircleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
           <span>{error}</span>
         </p>

@@ -11,7 +11,8 @@ export const en: Dictionary = {
 
   "nav.label": "Main menu",
   "nav.home": "Home",
-  "nav.mail": "MAIL",
+  "nav.mail": "Mail",
+  "nav.account": "Account",
   "nav.openMenu": "Open menu",
   "nav.closeMenu": "Close menu",
 
@@ -33,6 +34,12 @@ export const en: Dictionary = {
   "login.submitting": "Signing in…",
   "login.noAccount": "No account yet?",
   "login.toRegister": "Create one",
+  "login.totp.heading": "Two-factor sign-in code",
+  "login.totp.intro": "Enter the 6 digits from your authenticator app",
+  "login.totp.label": "Code from the app",
+  "login.recovery.label": "Recovery code",
+  "login.recovery.use": "No phone? Use a recovery code",
+  "login.totp.use": "Use a code from the app",
 
   "register.title": "Sign up",
   "register.heading": "Create your account",
@@ -62,13 +69,19 @@ export const en: Dictionary = {
   "home.address": "Your mail address",
   "home.memberSince": "Account created on {date}",
   "home.openMail": "Open mail",
+  "home.account": "Account and security",
 
   "mail.title": "Mail",
   "mail.heading": "Mail",
   "mail.intro": "Your corporate mailbox and everything you need to connect a mail app to it",
 
   "mail.demo.title": "Demo mode",
-  "mail.demo.body": "Mailboxes here are simulated: no real mail is sent or received",
+  "mail.demo.body": "Mailboxes here are simulated: no real mail is sent or received. “Check login” checks the password against the simulated mail server",
+  "mail.demo.mailstack": "Mailboxes are real IMAP mailboxes in a local Dovecot ({host}, port {port})",
+  "mail.demo.lmtp": "mail arrives over LMTP only (npm run mailstack -- deliver)",
+  "mail.demo.smtp": "sending works over SMTP",
+  "mail.demo.noSmtp": "there is no sending",
+  "mail.demo.webmail": "Webmail is not available in demo mode",
   "mail.liveUnavailable.title": "The mail server is not answering right now",
   "mail.liveUnavailable.body": "You see the last known state; storage, message count and sign-ins will be back once the connection returns",
   "mail.serverUnavailable.title": "The mail server is temporarily unavailable",
@@ -76,7 +89,11 @@ export const en: Dictionary = {
 
   "mail.copy": "Copy: {label}",
   "mail.copied": "Copied",
-  "mail.copied.announce": "{label} copied",
+  "mail.copied.address": "Address copied",
+  "mail.copied.server": "{caption}: server copied",
+  "mail.copied.port": "{caption}: port copied",
+  "mail.copied.security": "{caption}: encryption copied",
+  "mail.copied.username": "{caption}: username copied",
   "mail.copyFailed": "Could not copy — select the text and copy it yourself",
 
   "mail.address": "Address",
@@ -106,12 +123,12 @@ export const en: Dictionary = {
   "mail.check.submit": "Check",
   "mail.check.submitting": "Checking…",
   "mail.check.where": "Server {host}, port {port}",
+  "mail.check.simulated": "Demo mode: the password was checked by the simulated mail server; there is no IMAP server here",
   "mail.check.close": "Close",
   "mail.passwordChanged": "Your mailbox password has been changed. Use the new password in webmail and your mail apps",
 
-  "mail.firstStep.label": "Step 1",
-  "mail.firstStep.title": "Set your mailbox password to open webmail",
-  "mail.firstStep.body": "The mail server asks for a new mailbox password first. Until then webmail will not let you in, and mail apps may fail to connect",
+  "mail.firstStep.title": "Mail apps work now; webmail will ask for a new password",
+  "mail.firstStep.body": "Mail apps can connect right now with the password you chose at sign-up. Webmail asks for a new mailbox password on your first sign-in — set it here now. You may enter the same password again",
   "mail.firstStep.action": "Set mailbox password",
 
   "mail.creating.title": "Your mailbox is being created",

@@ -35,7 +35,7 @@ describe("translate", () => {
   });
 
   test("messages without placeholders need no parameters", () => {
-    expect(translate("ru", "nav.mail")).toBe("ПОЧТА");
+    expect(translate("ru", "nav.mail")).toBe("Почта");
     expect(translate("en", "mail.copied")).toBe("Copied");
   });
 

@@ -11,7 +11,8 @@ export const ru = {
 
   "nav.label": "Основное меню",
   "nav.home": "Главная",
-  "nav.mail": "ПОЧТА",
+  "nav.mail": "Почта",
+  "nav.account": "Аккаунт",
   "nav.openMenu": "Открыть меню",
   "nav.closeMenu": "Закрыть меню",
 
@@ -33,6 +34,12 @@ export const ru = {
   "login.submitting": "Входим…",
   "login.noAccount": "Ещё нет аккаунта?",
   "login.toRegister": "Зарегистрироваться",
+  "login.totp.heading": "Код двухфакторного входа",
+  "login.totp.intro": "Введите 6 цифр из приложения-аутентификатора",
+  "login.totp.label": "Код из приложения",
+  "login.recovery.label": "Резервный код",
+  "login.recovery.use": "Нет телефона? Ввести резервный код",
+  "login.totp.use": "Ввести код из приложения",
 
   "register.title": "Регистрация",
   "register.heading": "Создайте аккаунт",
@@ -62,13 +69,19 @@ export const ru = {
   "home.address": "Ваш почтовый адрес",
   "home.memberSince": "Аккаунт создан {date}",
   "home.openMail": "Открыть почту",
+  "home.account": "Аккаунт и безопасность",
 
   "mail.title": "Почта",
   "mail.heading": "Почта",
   "mail.intro": "Ваш корпоративный почтовый ящик и всё, чтобы подключить его к почтовой программе",
 
   "mail.demo.title": "Демо-режим",
-  "mail.demo.body": "Почтовые ящики здесь имитируются: настоящие письма не отправляются и не приходят",
+  "mail.demo.body": "Почтовые ящики здесь имитируются: настоящие письма не отправляются и не приходят. «Проверить вход» сверяет пароль с имитацией почтового сервера",
+  "mail.demo.mailstack": "Ящики — настоящие IMAP-ящики локального Dovecot ({host}, порт {port})",
+  "mail.demo.lmtp": "письма приходят только через LMTP (npm run mailstack -- deliver)",
+  "mail.demo.smtp": "отправка — через SMTP",
+  "mail.demo.noSmtp": "отправки нет",
+  "mail.demo.webmail": "Веб-почта в демо-режиме недоступна",
   "mail.liveUnavailable.title": "Почтовый сервер сейчас не отвечает",
   "mail.liveUnavailable.body": "Показываем последнее известное состояние; занятое место, число писем и входы появятся, когда связь восстановится",
   "mail.serverUnavailable.title": "Почтовый сервер временно недоступен",
@@ -76,7 +89,11 @@ export const ru = {
 
   "mail.copy": "Копировать: {label}",
   "mail.copied": "Скопировано",
-  "mail.copied.announce": "{label} скопировано",
+  "mail.copied.address": "Адрес скопирован",
+  "mail.copied.server": "{caption}: сервер скопирован",
+  "mail.copied.port": "{caption}: порт скопирован",
+  "mail.copied.security": "{caption}: шифрование скопировано",
+  "mail.copied.username": "{caption}: имя пользователя скопировано",
   "mail.copyFailed": "Не удалось скопировать — выделите текст и скопируйте вручную",
 
   "mail.address": "Адрес",
@@ -106,12 +123,12 @@ export const ru = {
   "mail.check.submit": "Проверить",
   "mail.check.submitting": "Проверяем…",
   "mail.check.where": "Сервер {host}, порт {port}",
+  "mail.check.simulated": "Демо-режим: пароль проверен имитацией почтового сервера, IMAP-сервера здесь нет",
   "mail.check.close": "Закрыть",
   "mail.passwordChanged": "Пароль почтового ящика изменён. Используйте новый пароль в веб-почте и почтовых программах",
 
-  "mail.firstStep.label": "Шаг 1",
-  "mail.firstStep.title": "Задайте пароль почтового ящика, чтобы открыть веб-почту",
-  "mail.firstStep.body": "Почтовый сервер просит сменить пароль нового ящика. Пока это не сделано, веб-почта не пустит вас, а почтовые программы могут не подключиться",
+  "mail.firstStep.title": "Почтовые программы уже работают, веб-почта попросит новый пароль",
+  "mail.firstStep.body": "Почтовые программы подключаются к ящику уже сейчас с паролем, который вы задали при регистрации. Веб-почта при первом входе попросит задать новый пароль ящика — задайте его здесь заранее. Можно ввести тот же пароль ещё раз",
   "mail.firstStep.action": "Задать пароль ящика",
 
   "mail.creating.title": "Создаём ваш почтовый ящик",

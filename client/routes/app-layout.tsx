@@ -1,6 +1,6 @@
 // The signed-in frame: sidebar (brand, navigation, account, language, sign-out) on wide screens,
 // a top bar with a menu button on phones. Every screen inside it can rely on `auth.me` being cached.
-import { Home, LogOut, Mail, Menu, X, type LucideIcon } from "lucide-react";
+import { Home, LogOut, Mail, Menu, ShieldCheck, X, type LucideIcon } from "lucide-react";
 import { useEffect, useId, useRef, useState } from "react";
 import { Form, Navigate, NavLink, Outlet, redirect, useLocation, useNavigation, type LoaderFunctionArgs } from "react-router";
 import { Address } from "../components/address";
@@ -20,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const NAV = [
   { to: "/", label: "nav.home", icon: Home, end: true },
   { to: "/mail", label: "nav.mail", icon: Mail, end: false },
+  { to: "/account", label: "nav.account", icon: ShieldCheck, end: false },
 ] as const satisfies readonly { to: string; label: MessageKey; icon: LucideIcon; end: boolean }[];
 
 export function Component() {
@@ -99,6 +100,8 @@ export function Component() {
                 <NavLink
                   to={to}
                   end={end}
+                  // The phone menu closes on a click, also on the link to the page already open.
+                  onClick={() => setMenuOpen(false)}
                   className={({ isActive }) =>
                     `flex items-center gap-3 rounded-lg px-3 py-2.5 text-sm font-medium ${focusRing} ${
                       isActive ? "bg-pink-50 text-pink-700" : "text-gray-700 hover:bg-gray-100 hover:text-gray-900"

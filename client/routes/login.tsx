@@ -1,6 +1,7 @@
-import { useRef } from "react";
+import { TRPCClientError } from "@trpc/client";
+import { useRef, useState } from "react";
 import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
-import { LoginSchema } from "../../shared/schemas/auth";
+import { LoginSchema, TOTP_REQUIRED } from "../../shared/schemas/auth";
 import { AuthShell } from "../components/auth-shell";
 import { Field, FormAlert, SubmitButton } from "../components/form-fields";
 import { linkClass } from "../components/ui";
@@ -12,7 +13,14 @@ import { rememberSignedIn } from "../lib/session";
 import { useFocusFirstInvalid } from "../lib/use-form-focus";
 import { queryUtils, trpcClient } from "../trpc";
 
-const FIELDS = ["login", "password"] as const;
+const FIELDS = ["login", "password", "totp", "recoveryCode"] as const;
+
+/** auth.login's "two-factor code required" answer (no session was created): show the code field. */
+function asksForCode(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data = (error as TRPCClientError<import("../../server/routers/_app").AppRouter>).data;
+  return Boolean(data?.fieldErrors?.totp || data?.fieldErrors?.recoveryCode) && (data?.code === TOTP_REQUIRED.code || data?.code === "UNAUTHORIZED");
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // If the server cannot be asked, show the form anyway: submitting will say what is wrong.
@@ -23,12 +31,23 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
-  const parsed = LoginSchema.safeParse({ login: formString(form, "login"), password: formString(form, "password") });
-  if (!parsed.success) return invalidForm(parsed.error.issues, FIELDS);
+  const totp = formString(form, "totp");
+  const recoveryCode = formString(form, "recoveryCode");
+  const secondStep = form.has("totp") || form.has("recoveryCode");
+  const parsed = LoginSchema.safeParse({
+    login: formString(form, "login"),
+    password: formString(form, "password"),
+    ...(form.has("totp") && { totp }),
+    ...(form.has("recoveryCode") && { recoveryCode }),
+  });
+  if (!parsed.success) return { ...invalidForm(parsed.error.issues, FIELDS), secondStep };
   try {
     rememberSignedIn(await trpcClient.auth.login.mutate(parsed.data));
   } catch (error) {
-    return failedForm(error, FIELDS);
+    const result = failedForm(error, FIELDS);
+    if (!asksForCode(error)) return { ...result, secondStep: false };
+    // The first ask for the code is not an error: the code field appears with its explanation.
+    return secondStep ? { ...result, secondStep: true } : { fieldErrors: {}, formError: null, secondStep: true };
   }
   return redirect(safeNextPath(formString(form, "next")) ?? "/");
 }
@@ -46,12 +65,14 @@ export function Component() {
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
   const next = safeNextPath(searchParams.get("next"));
   const errors = result?.fieldErrors ?? {};
+  const secondStep = result?.secondStep ?? false;
+  const [useRecovery, setUseRecovery] = useState(false);
   const alert = result?.formError ? message(result.formError) : Object.keys(errors).length ? t("form.checkFields") : null;
 
   return (
     <AuthShell
-      heading={t("login.heading")}
-      intro={t("login.intro")}
+      heading={t(secondStep ? "login.totp.heading" : "login.heading")}
+      intro={t(secondStep ? "login.totp.intro" : "login.intro")}
       footer={
         <>
           {t("login.noAccount")}{" "}
@@ -64,23 +85,59 @@ export function Component() {
       <Form method="post" ref={formRef} noValidate className="space-y-5" aria-busy={busy}>
         <FormAlert message={alert} />
         {next && <input type="hidden" name="next" value={next} />}
-        <Field
-          name="login"
-          label={t("login.login.label")}
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          required
-          error={errors.login && message(errors.login)}
-        />
-        <Field
-          name="password"
-          type="password"
-          label={t("login.password.label")}
-          autoComplete="current-password"
-          required
-          error={errors.password && message(errors.password)}
-        />
+        {/* In the second step the name and password stay in the form (hidden) and go with the code. */}
+        <div hidden={secondStep} className="space-y-5">
+          <Field
+            name="login"
+            label={t("login.login.label")}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            error={errors.login && message(errors.login)}
+          />
+          <Field
+            name="password"
+            type="password"
+            label={t("login.password.label")}
+            autoComplete="current-password"
+            required
+            error={errors.password && message(errors.password)}
+          />
+        </div>
+        {secondStep && (
+          <>
+            {useRecovery ? (
+              <Field
+                key="recoveryCode"
+                name="recoveryCode"
+                label={t("login.recovery.label")}
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                autoFocus
+                required
+                error={errors.recoveryCode && message(errors.recoveryCode)}
+              />
+            ) : (
+              <Field
+                key="totp"
+                name="totp"
+                label={t("login.totp.label")}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                pattern="[0-9 ]*"
+                maxLength={7}
+                autoFocus
+                required
+                error={errors.totp && message(errors.totp)}
+              />
+            )}
+            <button type="button" onClick={() => setUseRecovery((v) => !v)} className={`text-sm ${linkClass}`}>
+              {t(useRecovery ? "login.totp.use" : "login.recovery.use")}
+            </button>
+          </>
+        )}
         <SubmitButton busy={busy} label={t("login.submit")} busyLabel={t("login.submitting")} />
       </Form>
     </AuthShell>

@@ -83,6 +83,10 @@ export function Component() {
     setDialogOpen(false);
     setPasswordChanged(true);
   }, []);
+  const changedNotice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (passwordChanged) changedNotice.current?.scrollIntoView?.({ block: "nearest" });
+  }, [passwordChanged]);
   if (!me) return null; // the layout sends a signed-out visitor to /login
 
   const { state } = info;
@@ -99,7 +103,16 @@ export function Component() {
 
       {info.demo && (
         <Notice tone="amber" icon={<FlaskConical aria-hidden="true" className="size-5" />} title={t("mail.demo.title")} testId="demo-banner">
-          {t("mail.demo.body")}
+          {info.demoMailstack
+            ? // Only what mailbox.info says the mailstack runs.
+              [
+                info.demoMailstack.imap ? t("mail.demo.mailstack", { host: info.settings.imap.host, port: info.settings.imap.port }) : null,
+                info.demoMailstack.lmtp ? t("mail.demo.lmtp") : null,
+                t(info.demoMailstack.smtp ? "mail.demo.smtp" : "mail.demo.noSmtp"),
+              ]
+                .filter(Boolean)
+                .join("; ")
+            : t("mail.demo.body")}
         </Notice>
       )}
       {info.liveUnavailable && (
@@ -107,7 +120,8 @@ export function Component() {
           {t("mail.liveUnavailable.body")}
         </Notice>
       )}
-      <div role="status">
+      {/* Stays until the page is left or the dialog opens again, and is scrolled into view when it appears. */}
+      <div role="status" ref={changedNotice} className="scroll-mt-20">
         {passwordChanged && active && (
           <Notice tone="green" icon={<CheckCircle2 aria-hidden="true" className="size-5" />} testId="password-changed">
             {t("mail.passwordChanged")}
@@ -116,9 +130,10 @@ export function Component() {
       </div>
 
       {active && info.live?.forcePasswordChange && (
+        // Mailcow (tag 2026-07a): force_pw_update blocks only its own web UI and the SSO into SOGo webmail;
+        // IMAP, SMTP, POP3 and Sieve logins work with the sign-up password at once.
         <section className="rounded-xl bg-pink-50 p-5 ring-1 ring-pink-200 sm:p-6" aria-labelledby="first-step-title" data-testid="first-step">
-          <p className="text-xs font-semibold tracking-wide text-pink-700 uppercase">{t("mail.firstStep.label")}</p>
-          <h2 id="first-step-title" className="mt-1 text-lg font-semibold text-gray-900">
+          <h2 id="first-step-title" className="text-lg font-semibold text-gray-900">
             {t("mail.firstStep.title")}
           </h2>
           <p className="mt-1.5 text-sm text-gray-700">{t("mail.firstStep.body")}</p>
@@ -133,7 +148,7 @@ export function Component() {
         <>
           <MailboxOverview info={info} changePasswordProps={dialogButtonProps} checkLoginProps={checkButtonProps} />
           <ClientSetup settings={info.settings} address={info.address} />
-          {dialogOpen && <LazyPasswordDialog onClose={closeDialog} onChanged={onPasswordChanged} username={me.username} policy={policy} />}
+          {dialogOpen && <LazyPasswordDialog onClose={closeDialog} onChanged={onPasswordChanged} username={me.username} address={info.address} policy={policy} />}
           {checkOpen && <LazyCheckLoginDialog onClose={closeCheck} />}
         </>
       ) : (

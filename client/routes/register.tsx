@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
-import { Form, Link, redirect, useActionData, useNavigation, useSearchParams, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
+import { Form, Link, redirect, useActionData, useLoaderData, useNavigation, useSearchParams, type ActionFunctionArgs, type LoaderFunctionArgs } from "react-router";
+import { checkPassword } from "../../shared/password-policy";
 import { RegisterSchema } from "../../shared/schemas/auth";
 import { AuthShell } from "../components/auth-shell";
 import { PasswordChecklist } from "../components/password-checklist";
@@ -19,7 +20,9 @@ type RegisterField = (typeof FIELDS)[number];
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await queryUtils.auth.me.ensureData().catch(() => null);
   if (me) return redirect(safeNextPath(new URL(request.url).searchParams.get("next")) ?? "/");
-  return null;
+  // The address preview shows the real domain; without an answer it shows "name@…".
+  const signup = await queryUtils.auth.signupInfo.ensureData().catch(() => null);
+  return { domain: signup?.domain ?? null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,7 +44,8 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     return failedForm(error, FIELDS);
   }
-  return redirect(safeNextPath(formString(form, "next")) ?? "/");
+  // A new user lands on their mailbox.
+  return redirect(safeNextPath(formString(form, "next")) ?? "/mail");
 }
 
 export function Component() {
@@ -65,6 +69,7 @@ export function Component() {
   };
   const alert = result?.formError ? message(result.formError) : Object.keys(errors).length ? t("form.checkFields") : null;
   const localPart = username.trim().toLowerCase();
+  const domain = useLoaderData<typeof loader>()?.domain ?? null;
 
   return (
     <AuthShell
@@ -96,7 +101,7 @@ export function Component() {
               {t("register.username.hint")}
               {localPart && (
                 <span className="mt-1 block font-medium text-gray-800">
-                  {t("register.username.preview", { address: `${localPart}@…` })}
+                  {t("register.username.preview", { address: `${localPart}@${domain ?? "…"}` })}
                 </span>
               )}
             </>
@@ -119,6 +124,8 @@ export function Component() {
           onChange={(e) => setPassword(e.currentTarget.value)}
           describedBy="password-rules"
           error={error("password")}
+          // A rule already red in the checklist is not repeated under the field.
+          errorShownElsewhere={password.length > 0 && checkPassword(password, username).some((r) => !r.ok)}
         >
           <PasswordChecklist id="password-rules" password={password} username={username} />
         </Field>

@@ -99,16 +99,19 @@ export function createAuditLog(db: Db, now: () => number = Date.now) {
     list(filter: AuditFilter = {}): AuditEntry[] {
       const where: string[] = [];
       const params: Record<string, unknown> = {};
-      if (filter.actorId) (where.push("actor_id = @actorId"), (params.actorId = filter.actorId));
-      if (filter.targetUserId) (where.push("target_user_id = @targetUserId"), (params.targetUserId = filter.targetUserId));
-      if (filter.action?.endsWith(".")) {
-        where.push("substr(action, 1, length(@actionPrefix)) = @actionPrefix");
-        params.actionPrefix = filter.action;
-      } else if (filter.action) (where.push("action = @action"), (params.action = filter.action));
-      if (filter.result) (where.push("result = @result"), (params.result = filter.result));
-      if (filter.from !== undefined) (where.push("at >= @from"), (params.from = filter.from));
-      if (filter.to !== undefined) (where.push("at < @to"), (params.to = filter.to));
-      if (filter.before !== undefined) (where.push("id < @before"), (params.before = filter.before));
+      const add = (clause: string, name: string, value: unknown) => {
+        if (value === undefined || value === "") return;
+        where.push(clause);
+        params[name] = value;
+      };
+      add("actor_id = @actorId", "actorId", filter.actorId);
+      add("target_user_id = @targetUserId", "targetUserId", filter.targetUserId);
+      if (filter.action?.endsWith(".")) add("substr(action, 1, length(@actionPrefix)) = @actionPrefix", "actionPrefix", filter.action);
+      else add("action = @action", "action", filter.action);
+      add("result = @result", "result", filter.result);
+      add("at >= @from", "from", filter.from);
+      add("at < @to", "to", filter.to);
+      add("id < @before", "before", filter.before);
       params.limit = Math.min(Math.max(filter.limit ?? 50, 1), 1000);
       const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT @limit`;
       return db.prepare<Record<string, unknown>, AuditRow>(sql).all(params).map(toEntry);

@@ -25,7 +25,8 @@ export function createAccounts(db: Db) {
     "INSERT INTO user (id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
   );
   const setHash = db.prepare("UPDATE user SET password_hash = ? WHERE id = ?");
-  const remove = db.prepare("DELETE FROM user WHERE id = ?");
+  // Sessions and the mailbox row go with the account (ON DELETE CASCADE).
+  const purge = db.prepare("DELETE FROM user WHERE id = ? AND deleted_at IS NOT NULL");
   const markDeleted = db.prepare("UPDATE user SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
   return {
     findByUsername: (username: string) => byUsername.get(username) ?? null,
@@ -49,7 +50,8 @@ export function createAccounts(db: Db) {
       return row;
     },
     setPasswordHash: (id: string, hash: string) => void setHash.run(hash, id),
-    remove: (id: string) => void remove.run(id),
+    /** Removes an account marked deleted, with everything hanging off it; false when there was none. */
+    purge: (id: string) => purge.run(id).changes === 1,
     markDeleted: (id: string, at: number) => markDeleted.run(at, id).changes === 1,
   };
 }

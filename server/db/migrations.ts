@@ -56,6 +56,33 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    name: "session details, two-factor sign-in",
+    sql: `
+      -- What the account page shows about each session; written on sign-in and (at most once a minute) on use.
+      ALTER TABLE session ADD COLUMN created_at INTEGER;
+      ALTER TABLE session ADD COLUMN last_seen_at INTEGER;
+      ALTER TABLE session ADD COLUMN user_agent TEXT;
+      ALTER TABLE session ADD COLUMN ip TEXT;
+      -- TOTP (RFC 6238): the secret sealed with MAILBOX_SECRET_KEY; enabled_at NULL while set up but not confirmed.
+      -- last_step is the last accepted 30-second step, so one code cannot be used twice.
+      CREATE TABLE user_totp (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        sealed_secret TEXT NOT NULL,
+        enabled_at INTEGER,
+        last_step INTEGER,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      -- One-time recovery codes: SHA-256 of 80-bit random codes (see docs/decisions/007-account-security.md).
+      CREATE TABLE user_recovery_code (
+        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, code_hash)
+      ) STRICT;
+    `,
+  },
+  {
     version: 5,
     name: "operations: meta marks and alert dedupe",
     sql: `

@@ -2,8 +2,9 @@
 // truth, nothing is lost, and everything converges once Mailcow (or its API key) is healthy again.
 // provisioning.test.ts covers the sign-up cases one by one; this file runs the whole matrix with the same checks,
 // including the read-only key and faults during updatePassword and deletion. Each case has its own emulator and
-// database, so all cases start together in beforeAll (they mostly wait for timeouts and retry delays) and each test
-// reports its own case's outcome.
+// database, so all cases start together in beforeAll and each test reports its own case's outcome.
+// Deterministic under load: a healthy Mailcow never times out (10 s), the "slow" Mailcow stalls 30 s against a
+// 1 s timeout, and time-driven steps (backoff, grace period) move an injected clock instead of waiting.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,12 +12,15 @@ import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { beforeAll, describe, expect, test } from "vitest";
 import { startMailcowEmulator, type EmulatorFault, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
-import { ownerTag } from "../provisioning/provisioner";
+import { ownerTag } from "../provisioning/attempt";
 import type { Services } from "../services";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 
-const SLOW_MS = 400;
-const TIMEOUT_MS = 250;
+/** A healthy request never takes this long, whatever the load. */
+const TIMEOUT_MS = 10_000;
+/** The platform's timeout against the "slow" Mailcow, which stalls for 30 s: the stall always wins. */
+const SLOW_TIMEOUT_MS = 1_000;
+const PAST_EVERY_BACKOFF_MS = 3_600_000;
 
 interface FaultCase {
   name: string;
@@ -46,17 +50,15 @@ const FAULTS: FaultCase[] = [
  * and the healed platform are two service instances over the same database (like two processes in a row).
  */
 async function world(fault: FaultCase) {
-  const mailcow = await startMailcowEmulator({ slowMs: SLOW_MS });
-  const config = { baseUrl: mailcow.url, apiKey: mailcow.apiKey, timeoutMs: TIMEOUT_MS };
+  const mailcow = await startMailcowEmulator({ slowMs: 30_000 });
   let clock = Date.now();
   const dir = mkdtempSync(path.join(tmpdir(), "pm-faults-"));
   const env = { DATABASE_PATH: path.join(dir, "platform.db"), DATA_DIR: dir, PROVISIONING_SIGNUP_DEADLINE_MS: "200", ACCOUNT_DELETION_GRACE_HOURS: "24" };
   const errors: string[] = [];
-  const open = (apiKey = mailcow.apiKey): Services => {
-    const base = createTestServices(env, { mailcow: { ...config, apiKey }, now: () => clock });
+  const open = (apiKey = mailcow.apiKey, timeoutMs = TIMEOUT_MS): Services => {
     // Error-level log lines are collected: an operator must hear about a wrong key.
     const logger = pino({ level: "error" }, { write: (line: string) => void errors.push(line) });
-    return { ...base, logger };
+    return createTestServices(env, { mailcow: { baseUrl: mailcow.url, apiKey, timeoutMs }, now: () => clock, logger });
   };
   const healthy = open();
   const opened: Services[] = [healthy];
@@ -65,21 +67,29 @@ async function world(fault: FaultCase) {
     healthy,
     errors,
     advance: (ms: number) => void (clock += ms),
-    /** Services that see the fault (the same ones for emulator faults, a misconfigured twin for key faults). */
+    /** Moves past every backoff, then lets the healthy platform work until nothing is due. */
+    async drain() {
+      clock += PAST_EVERY_BACKOFF_MS;
+      await healthy.provisioner.drain();
+    },
+    /**
+     * Services that see the fault: the same ones for most emulator faults; a twin over the same database for a
+     * misconfigured key, and for "slow" (a twin with a short timeout, so the stall always outlasts it).
+     */
     break(): Services {
-      if (fault.emulator) {
-        mailcow.fault(fault.emulator);
-        return healthy;
-      }
-      const broken = open(fault.key!(mailcow));
+      if (fault.emulator) mailcow.fault(fault.emulator);
+      if (fault.emulator && fault.emulator !== "slow") return healthy;
+      const broken = fault.key ? open(fault.key(mailcow)) : open(mailcow.apiKey, SLOW_TIMEOUT_MS);
       opened.push(broken);
       return broken;
     },
+    /**
+     * Attempts still running (a request's attempt may outlive its short deadline) end under the fault first, so
+     * the outcome never depends on how fast this machine is; then Mailcow is healthy again.
+     */
     async heal() {
+      for (const services of opened) await services.provisioner.stop();
       mailcow.fault(null);
-      // A stalled request the emulator still holds lands after SLOW_MS; let it, so the end state is settled.
-      if (fault.emulator === "slow") await new Promise((r) => setTimeout(r, SLOW_MS + 100));
-      for (const services of opened.slice(1)) await services.provisioner.stop();
     },
     async close() {
       for (const services of opened) {
@@ -97,7 +107,7 @@ async function signUp(services: Services, username: string, password = STRONG_PA
   return { client, user };
 }
 
-/** An account whose mailbox is active (the first attempt may outlive the short sign-up deadline). */
+/** An account whose mailbox is active (the first attempt may outlive the short sign-up deadline: drain waits for it). */
 async function activeAccount(services: Services, username: string) {
   const { user } = await signUp(services, username);
   await services.provisioner.drain();
@@ -147,7 +157,7 @@ const CASES: Record<string, (fault: FaultCase) => Promise<void>> = {
       expect(row.sealed_password).not.toContain(STRONG_PASSWORD);
 
       await w.heal();
-      await w.healthy.provisioner.drain();
+      await w.drain();
       expect(w.healthy.provisioner.store.get(user.id)).toMatchObject({ state: "active", sealed_password: null });
       await ourMailbox(w.healthy, "ada@example.test", user.id);
       expect(w.mailcow.checkPassword("ada@example.test", STRONG_PASSWORD)).toBe(true);
@@ -174,8 +184,8 @@ const CASES: Record<string, (fault: FaultCase) => Promise<void>> = {
       await ourMailbox(w.healthy, "ada@example.test", user.id);
       const old = w.mailcow.checkPassword("ada@example.test", STRONG_PASSWORD);
       const changed = w.mailcow.checkPassword("ada@example.test", "a-brand-new-mailbox-pw");
-      if (fault.emulator === "slow" || fault.emulator === "malformed") {
-        // Mailcow did the change but the answer never arrived in time/in one piece: one of the two, never neither.
+      if (fault.emulator === "malformed") {
+        // Mailcow did the change but the answer never arrived in one piece: one of the two, never neither.
         expect(old !== changed).toBe(true);
       } else {
         expect({ old, changed }).toEqual({ old: true, changed: false });
@@ -204,15 +214,12 @@ const CASES: Record<string, (fault: FaultCase) => Promise<void>> = {
       // Nothing removed early: the mailbox is still in Mailcow (disabled only where the change got through).
       await w.heal();
       const during = await ourMailbox(w.healthy, "ada@example.test", user.id);
-      if (fault.emulator !== "slow" && fault.emulator !== "malformed") {
-        expect(during.active).toBe(1);
-        expect(w.healthy.provisioner.store.get(user.id)?.deactivated).toBe(0);
-      }
+      if (fault.emulator !== "malformed") expect(during.active).toBe(1);
 
       // Recovery: the worker disables it…
-      await w.healthy.provisioner.drain();
+      await w.drain();
       expect((await ourMailbox(w.healthy, "ada@example.test", user.id)).active).toBe(0);
-      expect(w.healthy.provisioner.store.get(user.id)).toMatchObject({ state: "deleting", deactivated: 1 });
+      expect(w.healthy.provisioner.store.get(user.id)).toMatchObject({ state: "deleting" });
       expect(w.healthy.accounts.findById(user.id)).not.toBeNull();
       // …and after the grace period removes mailbox and account; the name is free again.
       w.advance(25 * 3_600_000);
@@ -238,5 +245,7 @@ beforeAll(() => {
 });
 
 describe.each(FAULTS)("Mailcow fault: $name", (fault) => {
-  for (const name of Object.keys(CASES)) test(name, () => outcomes.get(`${fault.name}: ${name}`));
+  // All 24 cases run at once, so one case's wall time includes the others' work: the limit guards against a hang
+  // only (outcomes never depend on time here).
+  for (const name of Object.keys(CASES)) test(name, () => outcomes.get(`${fault.name}: ${name}`), 180_000);
 });

@@ -353,7 +353,8 @@ async function withSession(req: FuzzRequest, signedIn: boolean): Promise<FuzzReq
 
 // A few seconds in all by default; FUZZ_RUNS=5000 npm run test:fuzz for a long run (time limit scales along).
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
-const TIME_LIMIT_MS = Math.max(300, RUNS * 12);
+// A cap for long FUZZ_RUNS, not a pass mark: generous enough that a loaded machine still gets its runs in.
+const TIME_LIMIT_MS = Math.max(10_000, RUNS * 250);
 
 describe.each([
   ["anonymous", false],

@@ -7,11 +7,11 @@ import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ownerIsGone } from "../provisioning/provisioner";
+import { ownerIsGone } from "../provisioning/leases";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 
-const mailcow = useMailcowEmulator({ timeoutMs: 500 });
+const mailcow = useMailcowEmulator({ timeoutMs: 10_000 });
 
 /** The pid of a process that has just exited. */
 const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid!;
@@ -31,7 +31,7 @@ describe("ownerIsGone", () => {
 
 test("on start, the worker frees the leases of dead workers on this host and converges at once", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), "pm-leases-"));
-  const env = { DATABASE_PATH: path.join(dir, "platform.db"), DATA_DIR: dir, PROVISIONING_POLL_MS: "50", PROVISIONING_SIGNUP_DEADLINE_MS: "300" };
+  const env = { DATABASE_PATH: path.join(dir, "platform.db"), DATA_DIR: dir, PROVISIONING_POLL_MS: "50", PROVISIONING_SIGNUP_DEADLINE_MS: "10000" };
   const before = createTestServices(env, { mailcow: mailcow.config });
   mailcow.emulator.fault("down");
   const ids: Record<string, string> = {};
@@ -51,7 +51,7 @@ test("on start, the worker frees the leases of dead workers on this host and con
   const after = createTestServices(env, { mailcow: mailcow.config });
   after.provisioner.start();
   try {
-    await expect.poll(() => after.provisioner.store.get(ids.dead!)?.state, { timeout: 3000, interval: 25 }).toBe("active");
+    await expect.poll(() => after.provisioner.store.get(ids.dead!)?.state, { timeout: 10_000, interval: 25 }).toBe("active");
     for (const name of ["alive", "remote"] as const) {
       const row = after.provisioner.store.get(ids[name]!)!;
       expect(row.lease_owner, name).toBe(owners[name]);

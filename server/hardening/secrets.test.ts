@@ -14,6 +14,7 @@ import { buildApp } from "../http/app";
 import { createLogger } from "../logger";
 import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
 import type { Services } from "../services";
+import { drainLater, manualClock } from "../test/clock";
 import { testConfig } from "../test/create-test-context";
 
 const letters = (n: number) => Array.from(randomBytes(n), (b) => String.fromCharCode(97 + (b % 26))).join("");
@@ -40,6 +41,8 @@ let dir: string;
 let mailcow: MailcowEmulator;
 let databaseBytes: { file: string; bytes: Buffer }[] = [];
 let sawSealed = 0;
+/** Backoff and grace periods run on this clock; the platform processes of this file share it. */
+const clock = manualClock();
 
 /** One HTTP client with a cookie jar, against a listening server; every response is recorded whole. */
 function browser(base: () => string) {
@@ -74,12 +77,12 @@ async function platform(apiKey: string) {
     DATA_DIR: dir,
     MAILBOX_SECRET_KEY: SEALING_KEY.toString("base64"),
     LOG_LEVEL: "trace",
-    MAILCOW_TIMEOUT_MS: "500",
-    PROVISIONING_SIGNUP_DEADLINE_MS: "300",
+    MAILCOW_TIMEOUT_MS: "10000",
+    PROVISIONING_SIGNUP_DEADLINE_MS: "10000",
     MAILBOX_INFO_CACHE_SECONDS: "0",
   });
   const logger = createLogger("trace", { write: (line: string) => void logLines.push(line) });
-  const services: Services = createServices(config, logger, { mailcow: { baseUrl: mailcow.url, apiKey } });
+  const services: Services = createServices(config, logger, { mailcow: { baseUrl: mailcow.url, apiKey }, now: clock });
   const app = await buildApp(services);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -139,7 +142,7 @@ beforeAll(async () => {
   // Recovery under a stricter Mailcow policy: bob's mailbox is created, dave's is refused for good (failed)…
   mailcow.fault(null);
   mailcow.setPasswordPolicy({ numbers: true });
-  await p.services.provisioner.drain();
+  await drainLater(p.services, clock);
   expect(p.services.provisioner.store.get((await bob.query("auth.me")).json.result?.data.id as string)?.state).toBe("active");
   expect((await dave.query("mailbox.info")).json.result?.data).toMatchObject({ state: "failed", reason: "password_policy" });
   // …until dave gives a new password.
@@ -151,7 +154,7 @@ beforeAll(async () => {
   mailcow.fault("danger");
   expect((await ada.mutate("auth.deleteAccount", { password: PASSWORDS.adaNewAccount })).status).toBe(200);
   mailcow.fault(null);
-  await p.services.provisioner.drain();
+  await drainLater(p.services, clock);
   expect(mailcow.mailbox("ada@example.test")?.active).toBe(0);
   readDatabaseFiles();
   await p.close();

@@ -1,3 +1,4 @@
+import { waitInWords } from "../../shared/i18n/wait";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -116,7 +117,8 @@ describe("HTTP", () => {
     const retryAfter = Number(limited.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThan(0);
     expect(limited.json().error.data.retryAfterSeconds).toBe(retryAfter);
-    expect(limited.json().error.message).toBe(`Too many attempts. Try again in ${retryAfter} s`);
+    expect(limited.json().error.message).toBe(`Too many attempts. Try again ${waitInWords(retryAfter, "en")}`);
+    expect(limited.json().error.message).toMatch(/^Too many attempts\. Try again in \d+ (seconds?|minutes?)$/);
   });
 
   test("a taken name is a CONFLICT on the username field", async () => {
@@ -134,11 +136,11 @@ describe("HTTP", () => {
     expect(res.headers["content-type"]).toContain("application/json");
   });
 
-  test("client routes fall back to index.html; assets are served with long caching; missing files 404", async () => {
+  test("client routes fall back to index.html (unknown paths with 404); assets are served with long caching; missing files 404", async () => {
     const app = await start();
-    for (const url of ["/", "/login", "/mail", "/deep/link?x=1"]) {
+    for (const [url, status] of [["/", 200], ["/login", 200], ["/mail", 200], ["/mail/", 200], ["/account?x=1", 200], ["/deep/link?x=1", 404], ["/mailx", 404]] as const) {
       const res = await app.inject({ url });
-      expect(res.statusCode, url).toBe(200);
+      expect(res.statusCode, url).toBe(status);
       expect(res.body).toContain("Platform Mail");
       expect(res.headers["content-type"]).toContain("text/html");
     }

@@ -6,6 +6,7 @@ import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
+import { isClientPath } from "../../shared/routes";
 import { RateLimitedError } from "../auth/rate-limit";
 import { makeHttpContext } from "../context";
 import { databaseAnswers } from "../db/open-database";
@@ -114,7 +115,8 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   app.setNotFoundHandler((req, reply) => {
     const wantsPage = (req.method === "GET" || req.method === "HEAD") && !req.url.startsWith("/trpc") && !path.extname(req.url.split("?")[0] ?? "");
     if (wantsPage && indexHtml && existsSync(indexHtml)) {
-      return reply.header("cache-control", "no-cache").sendFile("index.html");
+      // An unknown path still gets the app (it shows "page not found"), but with HTTP 404.
+      return reply.code(isClientPath(req.url.split("?")[0] ?? "") ? 200 : 404).header("cache-control", "no-cache").sendFile("index.html");
     }
     return reply.code(404).send({ error: "not_found", message: `Nothing at ${req.method} ${req.url.split("?")[0]}` });
   });

@@ -1,111 +1,129 @@
 // Zero-typing mail-app set-up:
 // - Thunderbird (and others) autoconfig: GET /.well-known/autoconfig/mail/config-v1.1.xml and
 //   /mail/config-v1.1.xml, taking ?emailaddress=; no sign-in (mail apps ask before the user has one).
-// - Apple configuration profile for signed-in users: GET /api/mailbox/profile.mobileconfig. No password is embedded:
-//   the device asks for it when the profile is installed.
-import { createHash } from "node:crypto";
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+// - Apple configuration profile for signed-in users: GET /api/mailbox/profile.mobileconfig (?lang=ru|en for its
+//   texts). No password is embedded: the device asks for it when the profile is installed.
+// - Outlook autodiscover (POST /autodiscover/autodiscover.xml): ./autodiscover.ts.
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import { build as buildPlist } from "plist";
+import { v5 as uuidV5 } from "uuid";
+import { LOCALE_HEADER } from "../../shared/constants";
+import { DEFAULT_LOCALE, parseLocale, type Locale } from "../../shared/i18n/validation";
 import type { MailEndpoints } from "../mailbox/client-settings";
 import type { Services } from "../services";
-
-const xml = (value: string | number) =>
-  String(value).replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
+import { autodiscoverRoutes } from "./autodiscover";
+import { XML_DECLARATION, xmlBuilder } from "./xml";
 
 const SOCKET_TYPE = { ssl: "SSL", starttls: "STARTTLS", none: "plain" } as const;
 const EMAIL = /^[a-z0-9._-]{1,64}@[a-z0-9.-]{1,253}$/;
 
+
 export function autoconfigXml(endpoints: MailEndpoints, domain: string): string {
-  const server = (tag: "incomingServer" | "outgoingServer", type: string, s: MailEndpoints["imap"]) => `
-    <${tag} type="${type}">
-      <hostname>${xml(endpoints.host)}</hostname>
-      <port>${s.port}</port>
-      <socketType>${SOCKET_TYPE[s.security]}</socketType>
-      <authentication>password-cleartext</authentication>
-      <username>%EMAILADDRESS%</username>
-    </${tag}>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<clientConfig version="1.1">
-  <emailProvider id="${xml(domain)}">
-    <domain>${xml(domain)}</domain>
-    <displayName>Platform Mail (${xml(domain)})</displayName>
-    <displayShortName>Platform Mail</displayShortName>${server("incomingServer", "imap", endpoints.imap)}${server("outgoingServer", "smtp", endpoints.smtp)}
-    <documentation url="${xml(endpoints.webmailUrl)}">
-      <descr lang="ru">Веб-почта</descr>
-      <descr lang="en">Webmail</descr>
-    </documentation>
-  </emailProvider>
-</clientConfig>
-`;
+  const server = (type: string, s: MailEndpoints["imap"]) => ({
+    "@_type": type,
+    hostname: endpoints.host,
+    port: s.port,
+    socketType: SOCKET_TYPE[s.security],
+    authentication: "password-cleartext",
+    username: "%EMAILADDRESS%",
+  });
+  return (
+    XML_DECLARATION +
+    xmlBuilder.build({
+      clientConfig: {
+        "@_version": "1.1",
+        emailProvider: {
+          "@_id": domain,
+          domain,
+          displayName: `Platform Mail (${domain})`,
+          displayShortName: "Platform Mail",
+          incomingServer: server("imap", endpoints.imap),
+          outgoingServer: server("smtp", endpoints.smtp),
+          documentation: {
+            "@_url": endpoints.webmailUrl,
+            descr: [
+              { "@_lang": "ru", "#text": "Веб-почта" },
+              { "@_lang": "en", "#text": "Webmail" },
+            ],
+          },
+        },
+      },
+    })
+  );
 }
 
+/** The namespace of the profile's name-based (RFC 4122 version 5) UUIDs; fixed, so they stay the same. */
+const PROFILE_UUID_NAMESPACE = "3f0c6b52-8d5e-4c1a-9a57-1d2e6f0b7c44";
 /** A stable UUID derived from a name, so downloading the profile again replaces the installed one. */
-function stableUuid(name: string): string {
-  const h = createHash("sha256").update(name).digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)}${h.slice(18, 20)}-${h.slice(20, 32)}`.toUpperCase();
-}
+const stableUuid = (name: string) => uuidV5(name, PROFILE_UUID_NAMESPACE).toUpperCase();
 
-export function mobileconfigPlist(endpoints: MailEndpoints, address: string, displayName: string): string {
+const PROFILE_TEXT: Record<Locale, { account: (a: string) => string; description: (a: string) => string; displayName: (a: string) => string }> = {
+  ru: {
+    account: (a) => `Platform Mail (${a})`,
+    description: (a) => `Почтовый ящик ${a}. Пароль ящика спросят при установке профиля.`,
+    displayName: (a) => `Platform Mail — ${a}`,
+  },
+  en: {
+    account: (a) => `Platform Mail (${a})`,
+    description: (a) => `Mail account ${a}. The password is asked for when the profile is installed.`,
+    displayName: (a) => `Platform Mail — ${a}`,
+  },
+};
+
+export function mobileconfigPlist(endpoints: MailEndpoints, address: string, displayName: string, locale: Locale = DEFAULT_LOCALE): string {
   const [, domain = ""] = address.split("@");
   const reverse = domain.split(".").reverse().join(".");
-  const str = (key: string, value: string) => `\t\t\t<key>${key}</key>\n\t\t\t<string>${xml(value)}</string>`;
-  const int = (key: string, value: number) => `\t\t\t<key>${key}</key>\n\t\t\t<integer>${value}</integer>`;
-  const bool = (key: string, value: boolean) => `\t\t\t<key>${key}</key>\n\t\t\t<${value}/>`;
-  const account = [
-    str("EmailAccountDescription", `Platform Mail (${address})`),
-    str("EmailAccountName", displayName),
-    str("EmailAccountType", "EmailTypeIMAP"),
-    str("EmailAddress", address),
-    str("IncomingMailServerAuthentication", "EmailAuthPassword"),
-    str("IncomingMailServerHostName", endpoints.host),
-    int("IncomingMailServerPortNumber", endpoints.imap.port),
+  const text = PROFILE_TEXT[locale];
+  const account = {
+    EmailAccountDescription: text.account(address),
+    EmailAccountName: displayName,
+    EmailAccountType: "EmailTypeIMAP",
+    EmailAddress: address,
+    IncomingMailServerAuthentication: "EmailAuthPassword",
+    IncomingMailServerHostName: endpoints.host,
+    IncomingMailServerPortNumber: endpoints.imap.port,
     // NOTE: Apple's "UseSSL" means "use TLS": implicit TLS or STARTTLS as the port implies.
-    bool("IncomingMailServerUseSSL", endpoints.imap.security !== "none"),
-    str("IncomingMailServerUsername", address),
-    str("OutgoingMailServerAuthentication", "EmailAuthPassword"),
-    str("OutgoingMailServerHostName", endpoints.host),
-    int("OutgoingMailServerPortNumber", endpoints.smtp.port),
-    bool("OutgoingMailServerUseSSL", endpoints.smtp.security !== "none"),
-    str("OutgoingMailServerUsername", address),
-    bool("OutgoingPasswordSameAsIncomingPassword", true),
-    str("PayloadDescription", `IMAP/SMTP ${address}`),
-    str("PayloadDisplayName", address),
-    str("PayloadIdentifier", `${reverse}.platform-mail.account.${address}`),
-    str("PayloadType", "com.apple.mail.managed"),
-    str("PayloadUUID", stableUuid(`account:${address}`)),
-    int("PayloadVersion", 1),
-    bool("PreventAppSheet", false),
-    bool("PreventMove", false),
-    bool("SMIMEEnabled", false),
-  ].join("\n");
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
-<plist version="1.0">
-<dict>
-\t<key>PayloadContent</key>
-\t<array>
-\t\t<dict>
-${account}
-\t\t</dict>
-\t</array>
-\t<key>PayloadDescription</key>
-\t<string>${xml(`Mail account ${address}. The password is asked for when the profile is installed.`)}</string>
-\t<key>PayloadDisplayName</key>
-\t<string>${xml(`Platform Mail — ${address}`)}</string>
-\t<key>PayloadIdentifier</key>
-\t<string>${xml(`${reverse}.platform-mail.${address}`)}</string>
-\t<key>PayloadOrganization</key>
-\t<string>${xml(domain)}</string>
-\t<key>PayloadRemovalDisallowed</key>
-\t<false/>
-\t<key>PayloadType</key>
-\t<string>Configuration</string>
-\t<key>PayloadUUID</key>
-\t<string>${stableUuid(`profile:${address}`)}</string>
-\t<key>PayloadVersion</key>
-\t<integer>1</integer>
-</dict>
-</plist>
-`;
+    IncomingMailServerUseSSL: endpoints.imap.security !== "none",
+    IncomingMailServerUsername: address,
+    OutgoingMailServerAuthentication: "EmailAuthPassword",
+    OutgoingMailServerHostName: endpoints.host,
+    OutgoingMailServerPortNumber: endpoints.smtp.port,
+    OutgoingMailServerUseSSL: endpoints.smtp.security !== "none",
+    OutgoingMailServerUsername: address,
+    OutgoingPasswordSameAsIncomingPassword: true,
+    PayloadDescription: `IMAP/SMTP ${address}`,
+    PayloadDisplayName: address,
+    PayloadIdentifier: `${reverse}.platform-mail.account.${address}`,
+    PayloadType: "com.apple.mail.managed",
+    PayloadUUID: stableUuid(`account:${address}`),
+    PayloadVersion: 1,
+    PreventAppSheet: false,
+    PreventMove: false,
+    SMIMEEnabled: false,
+  };
+  return `${buildPlist({
+    PayloadContent: [account],
+    PayloadDescription: text.description(address),
+    PayloadDisplayName: text.displayName(address),
+    PayloadIdentifier: `${reverse}.platform-mail.${address}`,
+    PayloadOrganization: domain,
+    PayloadRemovalDisallowed: false,
+    PayloadType: "Configuration",
+    PayloadUUID: stableUuid(`profile:${address}`),
+    PayloadVersion: 1,
+  })}\n`;
+}
+
+/** The profile's language: ?lang= (the Mail page's link), else the x-platform-locale header, else Accept-Language. */
+function profileLocale(req: FastifyRequest): Locale {
+  const lang = (req.query as Record<string, unknown>).lang;
+  const accept = String(req.headers["accept-language"] ?? "").split(",")[0]?.split("-")[0]?.trim();
+  return (
+    parseLocale(typeof lang === "string" ? lang : undefined) ??
+    parseLocale(req.headers[LOCALE_HEADER] as string | undefined) ??
+    parseLocale(accept) ??
+    DEFAULT_LOCALE
+  );
 }
 
 export const mailClientConfigRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -131,11 +149,13 @@ export const mailClientConfigRoutes: FastifyPluginAsync<{ services: Services }> 
     if (!validated || !account || account.deleted_at !== null) {
       return reply.code(401).type("text/plain; charset=utf-8").send("Sign in to download your mail profile.\n");
     }
-    const address = services.provisioner.store.get(account.id)?.address ?? `${account.username}@${services.mailDomain}`;
+    const address = services.mailboxes.address(account.id, account.username);
     return reply
       .type("application/x-apple-aspen-config; charset=utf-8")
       .header("content-disposition", `attachment; filename="${address}.mobileconfig"`)
       .header("cache-control", "private, no-store")
-      .send(mobileconfigPlist(services.endpoints, address, account.display_name ?? account.username));
+      .send(mobileconfigPlist(services.endpoints, address, account.display_name ?? account.username, profileLocale(req)));
   });
+
+  await app.register(autodiscoverRoutes, { services });
 };

@@ -11,6 +11,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, afterEach, describe, expect, test } from "vitest";
 import { freePorts } from "../../tools/mailstack/test-support";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 import { checkImapLogin, classifyImapError } from "./check-login";
 import { createLoginBudget } from "./login-budget";
 
@@ -134,12 +135,39 @@ describe("checkImapLogin", () => {
 });
 
 describe("mailbox.checkLogin", () => {
+  const mailcow = useMailcowEmulator();
+  /** A signed-in user whose mailbox is active (created in the emulator). */
   async function signedIn(env: Record<string, string>, username = "ada") {
-    // Mailcow is down (the default test services): the mailbox waits, the address is known all the same.
-    const client = createTestClient(createTestServices({ MAIL_HOST: "127.0.0.1", PROVISIONING_SIGNUP_DEADLINE_MS: "200", ...env }));
-    await (await client.caller()).auth.register({ username, password: STRONG_PASSWORD });
+    const services = createTestServices({ MAIL_HOST: "127.0.0.1", PROVISIONING_SIGNUP_DEADLINE_MS: "10000", ...env }, { mailcow: { ...mailcow.config, timeoutMs: 10_000 } });
+    const client = createTestClient(services);
+    const user = await (await client.caller()).auth.register({ username, password: STRONG_PASSWORD });
+    expect(user.mailbox.state).toBe("active");
     return client;
   }
+
+  test("only for the user's own active mailbox: a mailbox that is not (yet) ours is refused without a login", async () => {
+    let logins = 0;
+    const port = await listen(createServer((socket) => {
+      logins++;
+      fakeImap("boss@example.test", "the-bosses-own-password")(socket);
+    }));
+    const env = { MAIL_HOST: "127.0.0.1", MAIL_IMAP_PORT: String(port), MAIL_IMAP_SECURITY: "none", PROVISIONING_SIGNUP_DEADLINE_MS: "10000" };
+    // The address is squatted while Mailcow is down: the row ends in conflict, the mailbox is somebody else's.
+    const services = createTestServices(env, { mailcow: { ...mailcow.config, timeoutMs: 10_000 } });
+    mailcow.emulator.fault("down");
+    const client = createTestClient(services);
+    await (await client.caller()).auth.register({ username: "boss", password: STRONG_PASSWORD });
+    const caller = await client.caller();
+    const pending = await caller.mailbox.checkLogin({ password: "the-bosses-own-password" }).catch((e: unknown) => e);
+    expect((pending as TRPCError).code).toBe("PRECONDITION_FAILED");
+    mailcow.emulator.fault(null);
+    mailcow.emulator.seedMailbox({ localPart: "boss", password: "the-bosses-own-password" });
+    await caller.mailbox.retry();
+    expect((await caller.mailbox.info()).state).toBe("conflict");
+    const conflict = await caller.mailbox.checkLogin({ password: "the-bosses-own-password" }).catch((e: unknown) => e);
+    expect((conflict as TRPCError).code).toBe("PRECONDITION_FAILED");
+    expect(logins).toBe(0);
+  });
 
   test("logs in as the user's own address against the configured host, and never echoes the password", async () => {
     const port = await listen(createServer(fakeImap("ada@example.test", "mailbox-password-1")));
@@ -177,6 +205,7 @@ describe("mailbox.checkLogin", () => {
 });
 
 describe("the failed-login budget (all users together)", () => {
+  const mailcow = useMailcowEmulator();
   const WINDOW = 600_000;
   function budget(failures = 5) {
     let clock = 0;
@@ -231,13 +260,14 @@ describe("the failed-login budget (all users together)", () => {
     );
     let clock = Date.now();
     const services = createTestServices(
-      { MAIL_HOST: "127.0.0.1", MAIL_IMAP_PORT: String(port), MAIL_IMAP_SECURITY: "none", PROVISIONING_SIGNUP_DEADLINE_MS: "200", MAIL_LOGIN_FAILURE_BUDGET: "3" },
-      { now: () => clock },
+      { MAIL_HOST: "127.0.0.1", MAIL_IMAP_PORT: String(port), MAIL_IMAP_SECURITY: "none", PROVISIONING_SIGNUP_DEADLINE_MS: "10000", MAIL_LOGIN_FAILURE_BUDGET: "3" },
+      { now: () => clock, mailcow: { ...mailcow.config, timeoutMs: 10_000 } },
     );
     const callers = [];
     for (const username of ["ada", "bob", "cyd"]) {
       const client = createTestClient(services);
-      await (await client.caller()).auth.register({ username, password: STRONG_PASSWORD });
+      const user = await (await client.caller()).auth.register({ username, password: STRONG_PASSWORD });
+      expect(user.mailbox.state).toBe("active");
       callers.push(await client.caller());
     }
     const [ada, bob, cyd] = callers as [typeof callers[0], typeof callers[0], typeof callers[0]];

@@ -4,9 +4,14 @@
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { ImapFlow } from "imapflow";
+import type { Logger } from "pino";
 import type { CheckLoginResult } from "../../shared/schemas/mailbox";
-import type { Services } from "../services";
+import type { Limits } from "../auth/rate-limit";
+import type { AppConfig } from "../env";
+import { untilAborted } from "../lib/deadline";
 import type { MailEndpoints } from "./client-settings";
+import type { LoginBudget } from "./login-budget";
+import { demoCheckLogin, type DemoMode } from "./demo";
 
 export type CheckLoginOutcome = CheckLoginResult["result"];
 
@@ -95,20 +100,18 @@ export async function checkImapLogin(check: ImapLoginCheck): Promise<{ result: C
   client.on("error", () => {});
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error("login check timed out"), { code: "ETIMEOUT" })), check.timeoutMs);
-  });
+  const deadline = AbortSignal.timeout(check.timeoutMs);
+  const timedOut = (): never => {
+    throw Object.assign(new Error("login check timed out"), { code: "ETIMEOUT" });
+  };
   try {
-    await Promise.race([client.connect(), deadline]);
+    await untilAborted(client.connect(), deadline, timedOut);
     const elapsedMs = elapsed();
-    await Promise.race([client.logout(), deadline]).catch(() => client.close());
+    await untilAborted(client.logout(), deadline, timedOut).catch(() => client.close());
     return { result: "ok", elapsedMs };
   } catch (error) {
     client.close();
     return { result: classifyImapError(error), elapsedMs: elapsed() };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -119,8 +122,23 @@ function readCa(file: string | undefined): string | undefined {
 /**
  * mailbox.checkLogin: against the IMAP settings the Mail page shows; rate-limited per user, and within the server's
  * budget of failed mail logins (login-budget.ts): when that is spent the answer is "paused" and nothing connects.
+ * In the plain demo there is no IMAP server: the emulator's own password check answers (demo.ts), outside the budget.
  */
-export async function checkMailboxLogin(services: Services, userId: string, address: string, password: string): Promise<CheckLoginResult> {
+export interface CheckLoginDeps {
+  limits: Pick<Limits, "checkLogin">;
+  endpoints: MailEndpoints;
+  config: Pick<AppConfig, "MAIL_CHECK_TIMEOUT_MS" | "MAIL_TLS_CA_FILE">;
+  logger: Logger;
+  mailLoginBudget: LoginBudget;
+  demoMode: DemoMode | null;
+}
+
+export async function checkMailboxLogin(services: CheckLoginDeps, userId: string, address: string, password: string): Promise<CheckLoginResult> {
+  if (services.demoMode?.checkPassword) {
+    await services.limits.checkLogin(userId);
+    const simulated = demoCheckLogin(services, address, password);
+    if (simulated) return simulated;
+  }
   const { host, imap } = services.endpoints;
   const where = { host, port: imap.port, security: imap.security };
   const reservation = services.mailLoginBudget.reserve();

@@ -1,24 +1,23 @@
 // Mailcow's live password policy on top of the platform's (shared/password-policy.ts): the stricter wins,
 // and a refusal names the rule. Cached, because it changes rarely and sign-up must not wait for it.
+import { mailPolicyRules, type MailPolicyProblem } from "../../shared/password-policy";
 import type { LivePasswordPolicy } from "../../shared/schemas/mailbox";
-import { utf8Length } from "../../shared/password-policy";
-import type { ValidationCode } from "../../shared/i18n/validation";
+import { within } from "../lib/deadline";
 import type { MailcowClient, PasswordPolicy } from "../mailcow";
 
-export interface PolicyProblem {
-  code: ValidationCode;
-  params?: Record<string, number>;
+export type PolicyProblem = MailPolicyProblem;
+
+/** Mailcow's policy rules the password breaks, in display order (the rule itself lives in shared/). */
+export function livePolicyProblems(password: string, policy: PasswordPolicy): PolicyProblem[] {
+  return mailPolicyRules(password, toPublic(policy))
+    .filter((rule) => !rule.ok)
+    .map(({ code, params }) => (params ? { code, params } : { code }));
 }
 
-export function livePolicyProblems(password: string, policy: PasswordPolicy): PolicyProblem[] {
-  const problems: PolicyProblem[] = [];
-  // Mailcow counts bytes (PHP strlen).
-  if (utf8Length(password) < policy.length) problems.push({ code: "password.mailLength", params: { min: policy.length } });
-  if (policy.chars && !/[A-Za-z]/.test(password)) problems.push({ code: "password.mailLetters" });
-  if (policy.numbers && !/[0-9]/.test(password)) problems.push({ code: "password.mailDigits" });
-  if (policy.specialChars && !/[^A-Za-z0-9]/.test(password)) problems.push({ code: "password.mailSpecial" });
-  if (policy.lowerUpper && !(/[a-z]/.test(password) && /[A-Z]/.test(password))) problems.push({ code: "password.mailLowerUpper" });
-  return problems;
+function toPublic(policy: PasswordPolicy | null): LivePasswordPolicy {
+  return policy
+    ? { minLength: policy.length, letters: policy.chars, digits: policy.numbers, special: policy.specialChars, lowerUpper: policy.lowerUpper, available: true }
+    : { minLength: 0, letters: false, digits: false, special: false, lowerUpper: false, available: false };
 }
 
 export function createPolicyCache(mailcow: MailcowClient, ttlMs: number, now: () => number = Date.now) {
@@ -43,21 +42,9 @@ export function createPolicyCache(mailcow: MailcowClient, ttlMs: number, now: ()
     async get(deadlineMs = 2000): Promise<PasswordPolicy | null> {
       if (cached && now() - cached.at < ttlMs) return cached.policy;
       inFlight ??= refresh();
-      let timeout: NodeJS.Timeout | undefined;
-      const result = await Promise.race([
-        inFlight,
-        new Promise<PasswordPolicy | null>((resolve) => {
-          timeout = setTimeout(() => resolve(cached?.policy ?? null), deadlineMs);
-        }),
-      ]);
-      clearTimeout(timeout);
-      return result;
+      return within(inFlight, deadlineMs, () => cached?.policy ?? null);
     },
-    toPublic(policy: PasswordPolicy | null): LivePasswordPolicy {
-      return policy
-        ? { minLength: policy.length, letters: policy.chars, digits: policy.numbers, special: policy.specialChars, lowerUpper: policy.lowerUpper, available: true }
-        : { minLength: 0, letters: false, digits: false, special: false, lowerUpper: false, available: false };
-    },
+    toPublic,
   };
 }
 export type PolicyCache = ReturnType<typeof createPolicyCache>;

@@ -4,8 +4,7 @@ import type { Locale } from "../../shared/i18n/validation";
 import type { MailboxInfo, MailboxLive, MailboxReason, MailboxState } from "../../shared/schemas/mailbox";
 import type { MailcowMailbox } from "../mailcow";
 import type { MailboxRow } from "../provisioning/store";
-import type { Services } from "../services";
-import { clientSettings } from "./client-settings";
+import { clientSettings, type MailEndpoints } from "./client-settings";
 
 const iso = (value: Date | number | null | undefined) =>
   value === null || value === undefined ? null : new Date(value).toISOString();
@@ -25,45 +24,45 @@ export function toLive(mailbox: MailcowMailbox): MailboxLive {
   };
 }
 
-/** States whose mailbox exists in Mailcow, so live figures are worth asking for. */
-const LIVE_STATES = new Set(["active", "disabled"]);
+/** What Mailcow said about the mailbox just now: nothing asked (not active), unavailable, or our mailbox. */
+export type LiveView = { kind: "not_asked" } | { kind: "unavailable" } | { kind: "owned"; mailbox: MailcowMailbox };
 
-export async function mailboxInfo(services: Services, userId: string, username: string, locale: Locale): Promise<MailboxInfo> {
-  const row: MailboxRow | null = services.provisioner.store.get(userId);
-  const address = row?.address ?? `${username}@${services.mailDomain}`;
+export interface ViewContext {
+  endpoints: MailEndpoints;
+  demo: boolean;
+  locale: Locale;
+  /** The mail server as a whole: "unavailable" while Mailcow calls are paused after it refused the platform's key. */
+  mailServer: "ok" | "unavailable";
+  /** Demo with the mailstack: which of its services run; null otherwise. */
+  demoMailstack: { imap: boolean; lmtp: boolean; smtp: boolean } | null;
+}
+
+/** The Mail page's view of a mailbox: the stored row, plus the live figures of an active mailbox we own. */
+export function mailboxView(row: MailboxRow | null, address: string, live: LiveView, { endpoints, demo, locale, mailServer, demoMailstack }: ViewContext): MailboxInfo {
   let state: MailboxState = row?.state ?? "none";
   let reason: MailboxReason | null = row?.reason ?? (row ? null : "password_missing");
-  let live: MailboxLive | null = null;
-  let liveUnavailable = false;
-
-  if (row && LIVE_STATES.has(row.state)) {
-    const result = await services.liveMailboxes.get(address);
-    if (!result.ok) liveUnavailable = true;
-    else if (!result.mailbox) {
+  let figures: MailboxLive | null = null;
+  if (live.kind === "owned") {
+    figures = toLive(live.mailbox);
+    // "disabled" is derived, never stored: an administrator may switch the mailbox on again in Mailcow.
+    if (!live.mailbox.isActive) {
       state = "disabled";
-      reason = "removed_in_mailcow";
-    } else {
-      live = toLive(result.mailbox);
-      if (!result.mailbox.isActive) {
-        state = "disabled";
-        reason = "disabled_in_mailcow";
-      }
+      reason = "disabled_in_mailcow";
     }
   }
-
   return {
     state,
     reason,
     reasonText: reason ? mailboxReasonText(reason, locale) : null,
     address,
-    live,
-    liveUnavailable,
+    live: figures,
+    liveUnavailable: live.kind === "unavailable",
     nextAttemptAt: row && (row.state === "pending" || row.state === "provisioning") ? iso(row.next_attempt_at) : null,
     attempts: row?.attempts ?? 0,
     deleteAfter: row?.state === "deleting" ? iso(row.delete_after) : null,
-    settings: clientSettings(services.endpoints, address),
-    demo: services.config.demo,
-    // The mail server as a whole (mailcow-guard): paused after Mailcow refused the platform's key.
-    mailServer: services.mailcow.authStatus().paused ? "unavailable" : "ok",
+    settings: clientSettings(endpoints, address),
+    demo,
+    mailServer,
+    demoMailstack,
   };
 }

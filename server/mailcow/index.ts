@@ -27,7 +27,6 @@ export {
   hasRoomFor,
   MAX_FILTER_SCRIPT_BYTES,
   MIB,
-  passwordMeetsPolicy,
   type AppPasswordProtocol,
   type FilterType,
   type MailboxActiveState,

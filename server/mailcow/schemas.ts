@@ -220,16 +220,6 @@ export interface PasswordPolicy {
   numbers: boolean;
 }
 
-/** Mailcow's own check (functions.inc.php password_complexity), to refuse early with a useful message. */
-export function passwordMeetsPolicy(password: string, policy: PasswordPolicy): boolean {
-  if (Buffer.byteLength(password, "utf8") < policy.length) return false;
-  if (policy.chars && !/[A-Za-z]/.test(password)) return false;
-  if (policy.numbers && !/[0-9]/.test(password)) return false;
-  if (policy.specialChars && !/[^A-Za-z0-9]/.test(password)) return false;
-  if (policy.lowerUpper && !(/[a-z]/.test(password) && /[A-Z]/.test(password))) return false;
-  return true;
-}
-
 // ---------- mailbox ----------
 
 export const MailboxSchema = z

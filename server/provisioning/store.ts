@@ -2,7 +2,12 @@
 import type { MailboxReason } from "../../shared/schemas/mailbox";
 import type { Db } from "../db/open-database";
 
-export type StoredState = "provisioning" | "active" | "pending" | "failed" | "needs_password" | "conflict" | "disabled" | "deleting";
+// "disabled" is not stored: the Mail page derives it from Mailcow's live data (the table's CHECK still allows it).
+export type StoredState = "provisioning" | "active" | "pending" | "failed" | "needs_password" | "conflict" | "deleting";
+
+/** Permanent refusals for want of room in the domain: the worker retries them by itself once room appears. */
+export const ROOM_REASONS = ["domain_full", "quota_exceeded"] as const satisfies readonly MailboxReason[];
+const ROOM_WAITER = "state = 'failed' AND reason IN ('domain_full', 'quota_exceeded') AND sealed_password IS NOT NULL";
 
 export interface MailboxRow {
   user_id: string;
@@ -16,14 +21,10 @@ export interface MailboxRow {
   lease_owner: string | null;
   lease_until: number | null;
   delete_after: number | null;
-  deactivated: number;
   created_at: number;
   updated_at: number;
   provisioned_at: number | null;
 }
-
-/** States the worker acts on. */
-export const WORK_STATES = ["provisioning", "pending", "deleting"] as const;
 
 export interface Outcome {
   state: StoredState;
@@ -33,7 +34,6 @@ export interface Outcome {
   nextAttemptAt: number | null;
   attempts: number;
   provisionedAt?: number | null;
-  deactivated?: number;
 }
 
 export function createMailboxStore(db: Db) {
@@ -57,17 +57,13 @@ export function createMailboxStore(db: Db) {
     `UPDATE mailbox SET state = @state, reason = @reason, attempts = @attempts, next_attempt_at = @nextAttemptAt,
        sealed_password = CASE WHEN @keepPassword THEN sealed_password ELSE NULL END,
        password_sealed_at = CASE WHEN @keepPassword THEN password_sealed_at ELSE NULL END,
-       provisioned_at = COALESCE(@provisionedAt, provisioned_at), deactivated = COALESCE(@deactivated, deactivated),
+       provisioned_at = COALESCE(@provisionedAt, provisioned_at),
        updated_at = @now
      WHERE user_id = @userId AND lease_owner = @owner AND state = @expected`,
   );
   const due = db.prepare<{ now: number; limit: number }, MailboxRow>(
     `SELECT * FROM mailbox WHERE state IN ('provisioning', 'pending', 'deleting') AND COALESCE(next_attempt_at, 0) <= @now
        AND (lease_until IS NULL OR lease_until < @now) ORDER BY next_attempt_at LIMIT @limit`,
-  );
-  const unleased = db.prepare<{ now: number; limit: number }, MailboxRow>(
-    `SELECT * FROM mailbox WHERE state IN ('provisioning', 'pending', 'deleting') AND (lease_until IS NULL OR lease_until < @now)
-       ORDER BY next_attempt_at LIMIT @limit`,
   );
   // An account without a mailbox row still gets a deletion job: a lost attempt may have created the mailbox.
   const startDeletion = db.prepare(
@@ -79,9 +75,22 @@ export function createMailboxStore(db: Db) {
   const nextDue = db.prepare<[], { at: number | null }>(
     "SELECT MIN(next_attempt_at) AS at FROM mailbox WHERE state IN ('provisioning', 'pending', 'deleting')",
   );
-  const kick = db.prepare("UPDATE mailbox SET next_attempt_at = ? WHERE user_id = ? AND state = 'pending'");
   const makeDue = db.prepare(
     "UPDATE mailbox SET next_attempt_at = ? WHERE user_id = ? AND state IN ('provisioning', 'pending', 'deleting')",
+  );
+  const roomWaiters = db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM mailbox WHERE ${ROOM_WAITER}`);
+  const roomCheckDue = db.prepare<[number], { n: number }>(`SELECT COUNT(*) AS n FROM mailbox WHERE ${ROOM_WAITER} AND next_attempt_at <= ?`);
+  const postponeRoomWaiters = db.prepare(`UPDATE mailbox SET next_attempt_at = @at WHERE ${ROOM_WAITER}`);
+  const wakeRoomWaiters = db.prepare(
+    `UPDATE mailbox SET state = 'provisioning', reason = 'creating', next_attempt_at = @now, updated_at = @now WHERE ${ROOM_WAITER}`,
+  );
+  const forgetRoomWaiters = db.prepare(
+    `UPDATE mailbox SET sealed_password = NULL, password_sealed_at = NULL, updated_at = @now
+     WHERE ${ROOM_WAITER} AND password_sealed_at < @cutoff`,
+  );
+  const markRemoved = db.prepare(
+    `UPDATE mailbox SET state = 'conflict', reason = 'removed_in_mailcow', sealed_password = NULL, password_sealed_at = NULL,
+       next_attempt_at = NULL, updated_at = @now WHERE user_id = @userId AND state = 'active'`,
   );
   const counts = db.prepare<[], { state: StoredState; n: number }>("SELECT state, COUNT(*) AS n FROM mailbox GROUP BY state");
 
@@ -115,21 +124,28 @@ export function createMailboxStore(db: Db) {
           nextAttemptAt: outcome.nextAttemptAt,
           keepPassword: outcome.keepPassword ? 1 : 0,
           provisionedAt: outcome.provisionedAt ?? null,
-          deactivated: outcome.deactivated ?? null,
         }).changes === 1
       );
     },
     due: (now: number, limit: number) => due.all({ now, limit }),
-    /** Every job whose lease is free, due or not (tests and drains). */
-    unleased: (now: number, limit: number) => unleased.all({ now, limit }),
     startDeletion: (userId: string, address: string, now: number, deleteAfter: number) =>
       void startDeletion.run({ userId, address, now, deleteAfter }),
     nextDueAt: () => nextDue.get()?.at ?? null,
-    kick: (userId: string, now: number) => kick.run(now, userId).changes === 1,
-    /** Due at once for the worker (a request that did not wait for its own attempt). */
-    makeDue: (userId: string, now: number) => void makeDue.run(now, userId),
+    /** Due at once (a request that wants its attempt now); false when the row is not a job. */
+    makeDue: (userId: string, now: number) => makeDue.run(now, userId).changes === 1,
+    /** How many mailboxes failed for want of room and still hold their password (so can be retried by the worker). */
+    roomWaiters: () => roomWaiters.get()?.n ?? 0,
+    /** True when one of them is due for a look at the domain's room. */
+    roomCheckDue: (now: number) => (roomCheckDue.get(now)?.n ?? 0) > 0,
+    /** Still no room: look again at `at`. */
+    postponeRoomWaiters: (at: number) => void postponeRoomWaiters.run({ at }),
+    /** Room appeared: every such mailbox becomes a job again, due now; returns how many. */
+    wakeRoomWaiters: (now: number) => wakeRoomWaiters.run({ now }).changes,
+    /** Waiters whose retry window passed keep their state but lose the password (the user sets a new one). */
+    forgetRoomWaiters: (cutoff: number, now: number) => forgetRoomWaiters.run({ cutoff, now }).changes,
+    /** An active mailbox that is gone from Mailcow or no longer carries the owner's tag: never touched again. */
+    markRemoved: (userId: string, now: number) => markRemoved.run({ userId, now }).changes === 1,
     counts: () => Object.fromEntries(counts.all().map((r) => [r.state, r.n])) as Partial<Record<StoredState, number>>,
-    remove: (userId: string) => void db.prepare("DELETE FROM mailbox WHERE user_id = ?").run(userId),
   };
 }
 export type MailboxStore = ReturnType<typeof createMailboxStore>;

@@ -11,11 +11,12 @@ import {
 } from "../../shared/schemas/auth";
 import { checkPassword } from "../../shared/password-policy";
 import { UsernameTakenError, type AccountRow } from "../auth/accounts";
+import { verifyCurrentPassword } from "../auth/current-password";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "../auth/password";
-import { assertMailboxPassword } from "../mailbox/password-checks";
-import { isMailcowError } from "../mailcow";
-import type { Services } from "../services";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
+import { toTrpcError } from "./problems";
+import { seenFrom } from "../auth/sessions-list";
+import { accountRouters, requireSecondFactor, setMailboxPassword, totpLoginStep } from "./auth-account";
 
 function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
   return {
@@ -39,37 +40,12 @@ function ensureNotUsername(field: string, password: string, username: string) {
   if (rule && !rule.ok) throw fieldError("BAD_REQUEST", field, rule.code);
 }
 
-/** Resolves with `fallback` if `work` has not settled within `ms` (the work itself goes on). */
-async function within<T>(work: Promise<T>, ms: number, fallback: T): Promise<T> {
-  let timeout: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<T>((resolve) => (timeout = setTimeout(() => resolve(fallback), ms)))]);
-  } finally {
-    clearTimeout(timeout);
-  }
-}
-
-/**
- * True when the address already exists in Mailcow as a mailbox or an alias (this platform creates mailboxes only
- * for new accounts, so any existing one is somebody else's). Unknown (Mailcow down or slow) counts as free: the
- * provisioning worker looks again before every add and reports a conflict instead of taking the mailbox over.
- */
-async function takenInMailcow(services: Services, address: string, deadlineMs: number): Promise<boolean> {
-  const check = Promise.all([services.mailcow.getMailbox(address), services.mailcow.getAlias(address)]).then(
-    ([mailbox, alias]) => mailbox !== null || alias !== null,
-    (error: unknown) => {
-      services.logger.warn({ kind: isMailcowError(error) ? error.kind : "unknown" }, "sign-up: could not check the address in Mailcow");
-      return false;
-    },
-  );
-  return within(check, deadlineMs, false);
-}
-
 const RegisterResultSchema = PublicUserSchema.extend({
   mailbox: z.object({ state: MailboxStateSchema, reason: MailboxReasonSchema.nullable() }),
 });
 
 export const authRouter = router({
+  ...accountRouters,
   register: publicProcedure
     .input(RegisterSchema)
     .output(RegisterResultSchema)
@@ -77,16 +53,9 @@ export const authRouter = router({
       await ctx.limits.register(ctx.ip, input.username);
       if (ctx.accounts.findByUsername(input.username)) throw fieldError("CONFLICT", "username", "username.taken");
       // One deadline covers the checks against Mailcow and the first attempt: sign-up answers in about that time.
-      const deadline = ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS;
       const startedAt = ctx.now();
-      const address = `${input.username}@${ctx.mailDomain}`;
-      // NOTE: refusing existing Mailcow addresses stops a newcomer from taking over, say, the director's
-      // mailbox by signing up with its name and then "changing its password".
-      const [taken] = await Promise.all([
-        takenInMailcow(ctx, address, deadline / 2),
-        assertMailboxPassword(ctx, "password", input.password, input.username, deadline / 2),
-      ]);
-      if (taken) throw fieldError("CONFLICT", "username", "username.takenInMail");
+      const problem = await ctx.mailboxes.signUpProblem(input.username, input.password);
+      if (problem) throw toTrpcError(problem);
       const passwordHash = await hashPassword(input.password);
       const signUp = ctx.db.transaction(() => {
           const account = ctx.accounts.insert({
@@ -94,10 +63,10 @@ export const authRouter = router({
             displayName: input.displayName || null,
             passwordHash,
           });
-          const { cookie } = ctx.sessions.createSync(account.id);
+          const { cookie } = ctx.sessions.createSync(account.id, seenFrom(ctx));
           // The mailbox job is part of the account: both exist, or neither. The worker leaves it alone
           // until the sign-up attempt below has had its chance.
-          ctx.provisioner.enqueueSignup(account.id, address, input.password, startedAt + deadline);
+          ctx.mailboxes.enqueueSignup(account.id, account.username, input.password, startedAt + ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS);
           return { account, cookie };
       });
       let result: ReturnType<typeof signUp>;
@@ -110,11 +79,8 @@ export const authRouter = router({
       ctx.cookies.set(result.cookie);
       ctx.logger.info({ userId: result.account.id, username: result.account.username }, "account registered");
       // Try to create the mailbox right away; whatever happens, the account stands and the row says why.
-      const mailbox = await ctx.provisioner.runNow(result.account.id, Math.max(0, deadline - (ctx.now() - startedAt)));
-      return {
-        ...toPublicUser(result.account, ctx.mailDomain),
-        mailbox: { state: mailbox?.state ?? "provisioning", reason: mailbox?.reason ?? null },
-      };
+      const mailbox = await ctx.mailboxes.provisionAfterSignUp(result.account.id, startedAt);
+      return { ...toPublicUser(result.account, ctx.mailDomain), mailbox };
     }),
 
   login: publicProcedure
@@ -131,10 +97,11 @@ export const authRouter = router({
         await ctx.limits.loginFailed(ctx.ip, input.login);
         throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.invalidCredentials" });
       }
+      await totpLoginStep(ctx, account.id, input);
       await ctx.limits.loginSucceeded(input.login);
       // A new session id on every sign-in; the one this browser had (if any) is dropped.
       if (ctx.session) await ctx.sessions.invalidate(ctx.session.id);
-      const { cookie } = await ctx.sessions.create(account.id);
+      const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
       ctx.cookies.set(cookie);
       return toPublicUser(account, ctx.mailDomain);
     }),
@@ -155,16 +122,15 @@ export const authRouter = router({
     const account = ctx.accounts.findById(ctx.user.id);
     if (!account) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
     await ctx.limits.userAction(account.id, "auth.changePassword");
-    await ctx.limits.loginAllowed(ctx.ip, account.username);
-    if (!(await verifyPassword(account.password_hash, input.currentPassword))) {
-      await ctx.limits.loginFailed(ctx.ip, account.username);
+    if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, input.currentPassword))) {
       throw fieldError("BAD_REQUEST", "currentPassword", "auth.wrongPassword");
     }
     ensureNotUsername("newPassword", input.newPassword, account.username);
+    if (input.alsoMailbox) await setMailboxPassword(ctx, input.newPassword);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
-    const { cookie } = await ctx.sessions.create(account.id);
+    const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));
     ctx.cookies.set(cookie);
     return { ok: true as const };
   }),
@@ -174,21 +140,18 @@ export const authRouter = router({
     const account = ctx.accounts.findById(ctx.user.id);
     if (!account || account.deleted_at !== null) throw new TRPCError({ code: "UNAUTHORIZED", message: "auth.required" });
     await ctx.limits.userAction(account.id, "auth.deleteAccount");
-    await ctx.limits.loginAllowed(ctx.ip, account.username);
-    if (!(await verifyPassword(account.password_hash, input.password))) {
-      await ctx.limits.loginFailed(ctx.ip, account.username);
+    if (!(await verifyCurrentPassword(ctx.limits, ctx.ip, account, input.password))) {
       throw fieldError("BAD_REQUEST", "password", "auth.wrongPassword");
     }
+    await requireSecondFactor(ctx, account.id, account.username, input.totp);
     ctx.db.transaction(() => {
       ctx.accounts.markDeleted(account.id, ctx.now());
-      const address = ctx.provisioner.store.get(account.id)?.address ?? `${account.username}@${ctx.mailDomain}`;
-      ctx.provisioner.store.startDeletion(account.id, address, ctx.now(), ctx.now() + ctx.config.ACCOUNT_DELETION_GRACE_HOURS * 3_600_000);
+      ctx.mailboxes.startDeletion(account.id, account.username);
     })();
     await ctx.sessions.invalidateUserSessions(account.id);
     ctx.cookies.set(ctx.sessions.blankCookie());
     ctx.logger.info({ userId: account.id }, "account deletion started");
-    // Disable the mailbox now (best effort within the sign-up deadline; the worker retries otherwise).
-    await ctx.provisioner.runNow(account.id, ctx.config.PROVISIONING_SIGNUP_DEADLINE_MS);
+    await ctx.mailboxes.disableAfterDeletion(account.id);
     return { ok: true as const };
   }),
 });

@@ -53,8 +53,8 @@ export const MAILBOX_REASON_TEXT: Record<MailboxReason, Record<Locale, string>> 
     en: "The mailbox is disabled on the mail server. Contact your administrator.",
   },
   removed_in_mailcow: {
-    ru: "Ящик не найден на почтовом сервере: вероятно, его удалил администратор. Обратитесь к администратору.",
-    en: "The mailbox is not on the mail server any more: an administrator probably removed it. Contact your administrator.",
+    ru: "Ящика с этим адресом больше нет на почтовом сервере, или он теперь принадлежит другому пользователю. Платформа его не трогает. Обратитесь к администратору.",
+    en: "The mailbox with this address is no longer on the mail server, or it now belongs to someone else. The platform leaves it alone. Contact your administrator.",
   },
   account_deleted: {
     ru: "Аккаунт удаляется; ящик отключён и будет удалён.",

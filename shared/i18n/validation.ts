@@ -78,14 +78,13 @@ export const VALIDATION_MESSAGES = {
     ru: "Почтовый ящик ещё не создан",
     en: "The mailbox has not been created yet",
   },
-  "mailbox.alreadyActive": { ru: "Почтовый ящик уже создан", en: "The mailbox already exists" },
-  "mailbox.cannotCreate": {
-    ru: "Создать ящик сейчас нельзя: {reason}",
-    en: "The mailbox cannot be created now: {reason}",
-  },
   "mailbox.mailcowUnavailable": {
     ru: "Почтовый сервер сейчас недоступен. Попробуйте чуть позже",
     en: "The mail server cannot be reached right now. Please try again shortly",
+  },
+  "mailbox.noRoom": {
+    ru: "Регистрация временно закрыта: на почтовом сервере не осталось места для новых ящиков. Администратор уже знает; попробуйте позже",
+    en: "Sign-up is closed for now: the mail server has no room for new mailboxes. The administrator has been told; please try again later",
   },
   "username.taken": { ru: "Это имя уже занято", en: "This username is already taken" },
   "auth.invalidCredentials": { ru: "Неверное имя пользователя или пароль", en: "Incorrect username or password" },
@@ -96,8 +95,31 @@ export const VALIDATION_MESSAGES = {
     en: "The request came from another site and was refused",
   },
   "rateLimit.tooMany": {
-    ru: "Слишком много попыток. Попробуйте снова через {seconds} с",
-    en: "Too many attempts. Try again in {seconds} s",
+    ru: "Слишком много попыток. Попробуйте снова {wait}",
+    en: "Too many attempts. Try again {wait}",
+  },
+  "auth.totpRequired": {
+    ru: "Введите код из приложения-аутентификатора",
+    en: "Enter the code from your authenticator app",
+  },
+  "totp.required": { ru: "Введите код", en: "Enter the code" },
+  "totp.format": { ru: "Код — 6 цифр из приложения", en: "The code is the 6 digits from the app" },
+  "totp.invalid": {
+    ru: "Код не подошёл. Проверьте время на телефоне и введите новый код",
+    en: "The code did not work. Check your phone's clock and enter a new code",
+  },
+  "totp.recoveryInvalid": {
+    ru: "Такого резервного кода нет или он уже использован",
+    en: "This recovery code does not exist or has been used",
+  },
+  "totp.notSetUp": {
+    ru: "Сначала начните настройку: отсканируйте QR-код",
+    en: "Start the set-up first: scan the QR code",
+  },
+  "totp.alreadyEnabled": { ru: "Двухфакторный вход уже включён", en: "Two-factor sign-in is already on" },
+  "session.notFound": {
+    ru: "Такого сеанса нет: возможно, он уже завершён",
+    en: "There is no such session: it may have ended already",
   },
   "server.internal": {
     ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",

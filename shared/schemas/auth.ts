@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DISPLAY_NAME_MAX, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from "../constants";
 import { checkPassword } from "../password-policy";
+import { SecondFactorCodeSchema, TotpCodeSchema } from "./account";
 
 // Messages are validation codes (shared/i18n/validation.ts), turned into words by whoever shows them.
 
@@ -58,6 +59,10 @@ export const LoginSchema = z.object({
   /** The username or the full platform address. */
   login: z.string({ error: "login.required" }).trim().toLowerCase().min(1, "login.required").max(320, "login.required"),
   password: z.string({ error: "password.required" }).min(1, "password.required").max(1024, "password.tooLong"),
+  /** The second step when two-factor sign-in is on: a code from the app… */
+  totp: TotpCodeSchema.optional(),
+  /** …or one of the recovery codes. */
+  recoveryCode: SecondFactorCodeSchema.optional(),
 });
 export type LoginInput = z.infer<typeof LoginSchema>;
 
@@ -65,13 +70,23 @@ export const ChangePasswordSchema = z
   .object({
     currentPassword: z.string({ error: "password.required" }).min(1, "password.required").max(1024),
     newPassword: PasswordSchema,
+    /** Also set the mailbox password to the new value (optional, same step). */
+    alsoMailbox: z.boolean().optional(),
   })
   .refine((v) => v.currentPassword !== v.newPassword, { message: "password.sameAsCurrent", path: ["newPassword"] });
 export type ChangePasswordInput = z.infer<typeof ChangePasswordSchema>;
 
 export const DeleteAccountSchema = z.object({
   password: z.string({ error: "password.required" }).min(1, "password.required").max(1024),
+  /** Required when two-factor sign-in is on: a code from the app or a recovery code. */
+  totp: SecondFactorCodeSchema.optional(),
 });
+
+/**
+ * auth.login's answer when two-factor sign-in is on and no code came with the password: TRPC code
+ * PRECONDITION_FAILED with a field error on `totp` (no session is created). A wrong code is UNAUTHORIZED on `totp`.
+ */
+export const TOTP_REQUIRED = { code: "PRECONDITION_FAILED", field: "totp", message: "auth.totpRequired" } as const;
 
 /** What the API says about the signed-in user: never a hash, never a secret. */
 export const PublicUserSchema = z.object({

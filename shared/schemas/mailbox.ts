@@ -93,6 +93,11 @@ export const MailboxInfoSchema = z.object({
    * a problem of the platform, not of this mailbox.
    */
   mailServer: z.enum(["ok", "unavailable"]).optional(),
+  /**
+   * In demo mode with the mailstack, which of its services run (real IMAP, receiving over LMTP, SMTP submission);
+   * null in the plain demo (simulated mailboxes) and outside demo mode.
+   */
+  demoMailstack: z.object({ imap: z.boolean(), lmtp: z.boolean(), smtp: z.boolean() }).nullable(),
 });
 export type MailboxInfo = z.infer<typeof MailboxInfoSchema>;
 
@@ -138,5 +143,7 @@ export const CheckLoginResultSchema = z.object({
   security: SecuritySchema,
   /** For "paused": when to try again. */
   retryAfterSeconds: z.number().int().optional(),
+  /** True in the plain demo: the emulator checked the password (there is no IMAP server to log in to). */
+  simulated: z.boolean().optional(),
 });
 export type CheckLoginResult = z.infer<typeof CheckLoginResultSchema>;

@@ -59,6 +59,7 @@ test("a healthy Mailcow: every check ok, exit 0, key never shown", async () => {
     "mailcow.key_access": "ok",
     "mailcow.domain": "ok",
     "mailcow.room": "ok",
+    "mailcow.signup_headroom": "ok",
     "mailcow.password_policy": "ok",
   });
   expect(report).toMatchObject({ ok: true, exitCode: 0, mailcow: { keyAccess: "read-write", version: expect.any(String) } });
@@ -175,6 +176,16 @@ describe("a domain with little quota", () => {
     const report = await runDoctor({ env: smallEnv() });
     expect(check(report, "mailcow.room")).toMatchObject({ verdict: "warn", summary: "room for 4 more mailboxes of 1024 MiB" });
     expect(report.exitCode).toBe(0);
+  });
+
+  test("less room than SIGNUP_MIN_FREE_MAILBOXES says that sign-ups are refused", async () => {
+    const report = await runDoctor({ env: smallEnv({ MAILBOX_QUOTA_MIB: "2048", SIGNUP_MIN_FREE_MAILBOXES: "5" }) });
+    // 4096 MiB total: two 2048 MiB mailboxes fit, then the quota is gone.
+    expect(check(report, "mailcow.signup_headroom")).toMatchObject({ verdict: "ok" });
+    const strict = await runDoctor({ env: smallEnv({ SIGNUP_MIN_FREE_MAILBOXES: "101" }) });
+    expect(check(strict, "mailcow.signup_headroom")).toMatchObject({ verdict: "warn", summary: expect.stringMatching(/new sign-ups are refused: 100 free mailbox slot/) });
+    const off = await runDoctor({ env: smallEnv({ SIGNUP_MIN_FREE_MAILBOXES: "0" }) });
+    expect(check(off, "mailcow.signup_headroom")).toMatchObject({ verdict: "ok", summary: expect.stringMatching(/guard is off/) });
   });
 });
 

@@ -5,6 +5,7 @@
 // runDoctor() takes the variables as a plain record (cli.ts gets them from server/env.ts) and never throws:
 // every outcome becomes a check with a verdict and, when something is wrong, what to do about it.
 import { randomBytes } from "node:crypto";
+import { signupHeadroom } from "../../server/mailbox/headroom";
 import { checkRoomFor, createMailcowClient, isMailcowError, MIB, type MailcowClient, type MailcowDomain, type PasswordPolicy } from "../../server/mailcow/index";
 
 export type Verdict = "ok" | "warn" | "fail" | "skip";
@@ -51,6 +52,8 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_QUOTA_MIB = 1024;
 /** Fewer free slots than this is worth a warning before opening sign-ups. */
 const FEW_MAILBOXES = 10;
+/** SIGNUP_MIN_FREE_MAILBOXES's default in server/env.ts. */
+const DEFAULT_SIGNUP_MIN_FREE = 5;
 const DOMAIN_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const KEY_SETUP = "create one in Mailcow (System → Configuration → Access → API, read-write) and set MAILCOW_API_KEY";
 
@@ -142,9 +145,11 @@ export async function runDoctor({ env }: DoctorSettings): Promise<DoctorReport> 
     mailcow.domain = domain;
     add(checkDomain(domainName, domain));
     add(checkRoom(domainName, domain, quota.value));
+    add(checkSignupHeadroom(domainName, domain, quota.value, value("SIGNUP_MIN_FREE_MAILBOXES")));
   } catch (error) {
     add({ id: "mailcow.domain", title: "Mail domain", verdict: "fail", ...explain(error, url.value, timeout.value, `could not read domain ${domainName}`) });
     add({ id: "mailcow.room", title: "Room for mailboxes", verdict: "skip", summary: "not checked: the domain could not be read" });
+    add({ id: "mailcow.signup_headroom", title: "Sign-up headroom", verdict: "skip", summary: "not checked: the domain could not be read" });
   }
 
   // ---------- password policy ----------
@@ -164,6 +169,7 @@ const REMOTE_CHECKS: ReadonlyArray<readonly [string, string]> = [
   ["mailcow.key_access", "API key access"],
   ["mailcow.domain", "Mail domain"],
   ["mailcow.room", "Room for mailboxes"],
+  ["mailcow.signup_headroom", "Sign-up headroom"],
   ["mailcow.password_policy", "Password policy"],
 ];
 
@@ -355,6 +361,29 @@ function checkRoom(name: string, domain: MailcowDomain | null, quotaMiB: number)
     return { id, title, verdict: "warn", summary, action: "raise the domain's mailbox count or total quota in Mailcow before many people sign up" };
   }
   return { id, title, verdict: "ok", summary };
+}
+
+/** Whether the running platform accepts sign-ups (SIGNUP_MIN_FREE_MAILBOXES, the same rule as sign-up itself). */
+function checkSignupHeadroom(name: string, domain: MailcowDomain | null, quotaMiB: number, raw: string | undefined): DoctorCheck {
+  const id = "mailcow.signup_headroom";
+  const title = "Sign-up headroom";
+  const minFree = raw === undefined ? DEFAULT_SIGNUP_MIN_FREE : Number(raw);
+  if (!Number.isInteger(minFree) || minFree < 0) {
+    return { id, title, verdict: "fail", summary: `SIGNUP_MIN_FREE_MAILBOXES is not a whole number ≥ 0: ${raw}`, action: "set it to e.g. 5, or 0 to turn the guard off" };
+  }
+  if (!domain || domain.name !== name) return { id, title, verdict: "skip", summary: "not checked: no usable domain" };
+  if (minFree === 0) return { id, title, verdict: "ok", summary: "the guard is off (SIGNUP_MIN_FREE_MAILBOXES=0)" };
+  const headroom = signupHeadroom(domain, quotaMiB, minFree);
+  if (!headroom.ok) {
+    return {
+      id,
+      title,
+      verdict: "warn",
+      summary: `new sign-ups are refused: ${headroom.why}`,
+      action: "raise the domain's mailbox count or total quota in Mailcow, or lower SIGNUP_MIN_FREE_MAILBOXES",
+    };
+  }
+  return { id, title, verdict: "ok", summary: `sign-ups open: ${domain.mailboxesLeft} free mailbox slots, at least ${minFree} kept` };
 }
 
 function describePolicy(policy: PasswordPolicy): string {

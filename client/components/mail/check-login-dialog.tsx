@@ -68,7 +68,9 @@ function CheckLoginForm() {
                 .replace("{ms}", formatNumber(check.elapsedMs))
                 .replace("{minutes}", formatNumber(waitMinutes(check.retryAfterSeconds ?? 0)))}
               {check.result !== "paused" && (
-                <span className="mt-0.5 block text-xs opacity-80">{t("mail.check.where", { host: check.host, port: String(check.port) })}</span>
+                <span className="mt-0.5 block text-xs opacity-80">
+                  {check.simulated ? t("mail.check.simulated") : t("mail.check.where", { host: check.host, port: String(check.port) })}
+                </span>
               )}
             </p>
           </div>

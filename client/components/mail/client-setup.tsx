@@ -36,17 +36,17 @@ export function ClientSetup({ settings, address }: { settings: ClientSettings; a
 
 function ServerTable({ id, caption, server }: { id: string; caption: string; server: ServerSettings }) {
   const { t } = useI18n();
-  const rows: [PlainKey, string][] = [
-    ["mail.settings.server", server.host],
-    ["mail.settings.port", String(server.port)],
-    ["mail.settings.security", t(SECURITY_KEYS[server.security])],
-    ["mail.settings.username", server.username],
+  const rows: [PlainKey, string, string][] = [
+    ["mail.settings.server", server.host, t("mail.copied.server", { caption })],
+    ["mail.settings.port", String(server.port), t("mail.copied.port", { caption })],
+    ["mail.settings.security", t(SECURITY_KEYS[server.security]), t("mail.copied.security", { caption })],
+    ["mail.settings.username", server.username, t("mail.copied.username", { caption })],
   ];
   return (
     <table className="w-full text-sm" data-testid={`settings-${id}`}>
       <caption className="mb-2 text-left font-semibold text-gray-900">{caption}</caption>
       <tbody className="divide-y divide-gray-100 rounded-lg ring-1 ring-gray-200">
-        {rows.map(([label, value]) => (
+        {rows.map(([label, value, announce]) => (
           <tr key={label}>
             <th scope="row" className="w-0 whitespace-nowrap py-1.5 pl-3 pr-4 text-left align-middle font-normal text-gray-600">
               {t(label)}
@@ -56,7 +56,7 @@ function ServerTable({ id, caption, server }: { id: string; caption: string; ser
                 <span className="min-w-0 font-mono text-[13px] break-words text-gray-900" data-setting={label.slice("mail.settings.".length)}>
                   <Address email={value} />
                 </span>
-                <CopyButton value={value} label={`${caption}: ${t(label)}`} />
+                <CopyButton value={value} label={`${caption}: ${t(label)}`} announce={announce} />
               </div>
             </td>
           </tr>
@@ -67,7 +67,7 @@ function ServerTable({ id, caption, server }: { id: string; caption: string; ser
 }
 
 function Guides({ settings, address }: { settings: ClientSettings; address: string }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const security = (s: ServerSettings) => t(SECURITY_KEYS[s.security]);
   const guides: { id: string; title: PlainKey; steps: string[]; extra?: ReactNode }[] = [
     {
@@ -80,7 +80,7 @@ function Guides({ settings, address }: { settings: ClientSettings; address: stri
       title: "mail.guide.apple",
       steps: [t("mail.guide.apple.1"), t("mail.guide.apple.2"), t("mail.guide.apple.3")],
       extra: (
-        <a href={PROFILE_URL} download className={`${smallSecondaryButtonClass} mt-2`} data-testid="profile-download">
+        <a href={`${PROFILE_URL}?lang=${locale}`} download className={`${smallSecondaryButtonClass} mt-2`} data-testid="profile-download">
           <Download aria-hidden="true" className="size-4" />
           {t("mail.guide.apple.profile")}
         </a>

@@ -3,8 +3,12 @@ import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n";
 import { focusRing } from "../ui";
 
-/** Copies `value`; says "copied" next to the button and to screen readers (aria-live), then resets. */
-export function CopyButton({ value, label }: { value: string; label: string }) {
+/**
+ * Copies `value`; says "copied" next to the button and `announce` to screen readers (aria-live), then resets.
+ * `announce` is a whole sentence from the caller, so each language can agree it with its noun ("Адрес скопирован",
+ * "Шифрование скопировано").
+ */
+export function CopyButton({ value, label, announce }: { value: string; label: string; announce: string }) {
   const { t } = useI18n();
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
@@ -45,7 +49,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
         {state === "copied" && (
           <>
             <span aria-hidden="true">{t("mail.copied")}</span>
-            <span className="sr-only">{t("mail.copied.announce", { label })}</span>
+            <span className="sr-only">{announce}</span>
           </>
         )}
         {state === "failed" && t("mail.copyFailed")}

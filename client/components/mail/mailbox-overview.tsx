@@ -38,7 +38,7 @@ export function MailboxOverview({
               <p className="min-w-0 text-xl font-semibold break-words text-gray-900" data-testid="mail-address">
                 <Address email={info.address} />
               </p>
-              <CopyButton value={info.address} label={t("mail.address")} />
+              <CopyButton value={info.address} label={t("mail.address")} announce={t("mail.copied.address")} />
             </div>
           </div>
           <span
@@ -55,16 +55,24 @@ export function MailboxOverview({
         {live && <LiveFigures live={live} />}
       </div>
       <div className="flex flex-col gap-3 border-t border-gray-100 px-5 py-4 sm:flex-row sm:flex-wrap sm:px-6">
-        <a
-          href={info.settings.webmailUrl}
-          target="_blank"
-          rel="noopener noreferrer"
-          className={mustSetPassword ? secondaryButtonClass : primaryButtonClass}
-        >
-          <ExternalLink aria-hidden="true" className="size-4" />
-          {t("mail.action.webmail")}
-          <span className="sr-only"> {t("mail.action.newTab")}</span>
-        </a>
+        {info.demo ? (
+          // The demo's webmail host is made up: say so instead of a link that cannot work.
+          <span className={`${secondaryButtonClass} cursor-not-allowed opacity-70`} data-testid="webmail-unavailable">
+            <ExternalLink aria-hidden="true" className="size-4" />
+            {t("mail.demo.webmail")}
+          </span>
+        ) : (
+          <a
+            href={info.settings.webmailUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+            className={mustSetPassword ? secondaryButtonClass : primaryButtonClass}
+          >
+            <ExternalLink aria-hidden="true" className="size-4" />
+            {t("mail.action.webmail")}
+            <span className="sr-only"> {t("mail.action.newTab")}</span>
+          </a>
+        )}
         <button type="button" id={CHANGE_PASSWORD_BUTTON_ID} {...changePasswordProps} className={secondaryButtonClass}>
           <KeyRound aria-hidden="true" className="size-4" />
           {t("mail.action.changePassword")}

@@ -30,7 +30,7 @@ export function ModalDialog({
     if (!element) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     element.showModal();
-    element.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
+    element.querySelector<HTMLInputElement>("input:not([type=hidden]):not([hidden])")?.focus();
     return () => {
       if (element.open) element.close();
       (opener?.isConnected ? opener : document.getElementById(fallbackFocusId))?.focus();

@@ -15,6 +15,8 @@ interface PasswordDialogProps {
   onClose: () => void;
   onChanged: () => void;
   username: string;
+  /** The mailbox address, in a hidden username field so password managers file the new password under it. */
+  address: string;
   policy: LivePasswordPolicy | null | undefined;
 }
 
@@ -27,6 +29,7 @@ export function PasswordDialog({
   onClose,
   onChanged,
   username,
+  address,
   policy,
 }: PasswordDialogProps) {
   const { t } = useI18n();
@@ -39,7 +42,7 @@ export function PasswordDialog({
       onClose={onClose}
       fallbackFocusId={CHANGE_PASSWORD_BUTTON_ID}
     >
-      <PasswordForm onClose={onClose} onChanged={onChanged} username={username} policy={policy} />
+      <PasswordForm onClose={onClose} onChanged={onChanged} username={username} address={address} policy={policy} />
     </ModalDialog>
   );
 }
@@ -48,6 +51,7 @@ function PasswordForm({
   onClose,
   onChanged,
   username,
+  address,
   policy,
 }: PasswordDialogProps) {
   const { t } = useI18n();
@@ -69,7 +73,7 @@ function PasswordForm({
       <fetcher.Form method="post" ref={form} noValidate className="mt-5 space-y-5" aria-busy={busy}>
         <input type="hidden" name="intent" value="password" />
         <FormAlert message={alert} />
-        <MailPasswordFields name="newPassword" label={t("mail.password.new")} username={username} policy={policy} errors={errors} />
+        <MailPasswordFields name="newPassword" label={t("mail.password.new")} username={username} address={address} policy={policy} errors={errors} />
         <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
           <button type="button" onClick={onClose} className={secondaryButtonClass}>
             {t("mail.password.cancel")}

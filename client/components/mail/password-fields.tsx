@@ -3,7 +3,9 @@ import type { LivePasswordPolicy } from "../../../shared/schemas/mailbox";
 import { useI18n } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import type { UiMessage } from "../../i18n/types";
+import { checkPassword } from "../../../shared/password-policy";
 import { loadMailAction } from "../../lib/load-mail-action";
+import { checkMailPolicy } from "../../lib/mail-password-rules";
 import { PasswordChecklist } from "../password-checklist";
 import { Field } from "../form-fields";
 
@@ -12,12 +14,15 @@ export function MailPasswordFields({
   name,
   label,
   username,
+  address,
   policy,
   errors,
 }: {
   name: "password" | "newPassword";
   label: string;
   username: string;
+  /** The mailbox address: a hidden username field, so password managers file the password under the mailbox. */
+  address: string;
   policy: LivePasswordPolicy | null | undefined;
   errors: Partial<Record<string, UiMessage>>;
 }) {
@@ -28,10 +33,14 @@ export function MailPasswordFields({
     const m = errors[field];
     return m && message(m);
   };
+  // A rule already red in the checklist is not repeated under the field.
+  const ruleFails = password.length > 0 && [...checkPassword(password, username), ...checkMailPolicy(password, policy)].some((r) => !r.ok);
   return (
     <>
+      <input type="email" name="mailbox-username" autoComplete="username" value={address} readOnly hidden />
       <Field
         name={name}
+        errorShownElsewhere={ruleFails}
         type="password"
         label={label}
         autoComplete="new-password"

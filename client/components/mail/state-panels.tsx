@@ -98,7 +98,7 @@ function CreatePanel({ info, username, policy }: { info: MailboxInfo; username: 
       <fetcher.Form method="post" ref={form} noValidate className="mt-5 max-w-md space-y-5" aria-busy={busy}>
         <input type="hidden" name="intent" value="create" />
         <FormAlert message={alert} />
-        <MailPasswordFields name="password" label={t("mail.create.password")} username={username} policy={policy} errors={errors} />
+        <MailPasswordFields name="password" label={t("mail.create.password")} username={username} address={info.address} policy={policy} errors={errors} />
         <SubmitButton busy={busy} label={t("mail.create.submit")} busyLabel={t("mail.create.submitting")} />
       </fetcher.Form>
     </Panel>
