@@ -45,7 +45,12 @@ export type MailcowErrorReason =
   | "empty_body"
   | "not_json"
   | "unexpected_shape"
-  | "missing_success";
+  | "missing_success"
+  /**
+   * HTTP 200 with nothing, where Mailcow is known to store nothing: a Sieve script over 65,535 bytes, edit/app-passwd
+   * without `username` (tag 2026-07a). Not retryable: the same request gets the same silence.
+   */
+  | "empty_answer";
 
 export type MailcowMessageArg = string | number | boolean | null;
 
@@ -66,12 +71,13 @@ const TRANSIENT_MESSAGE_KEYS = new Set(["mysql_error", "redis_error"]);
  * A 4xx that is not about authentication (400 invalid JSON, 404 route not found, 405 method) is our own
  * request or URL being wrong, so it is a bad_response that will not change by itself.
  */
-export function isRetryable(kind: MailcowErrorKind, messageKey?: string, status?: number): boolean {
+export function isRetryable(kind: MailcowErrorKind, messageKey?: string, status?: number, reason?: MailcowErrorReason): boolean {
   switch (kind) {
     case "unreachable":
     case "server_error":
       return true;
     case "bad_response":
+      if (reason === "empty_answer") return false;
       return status === undefined || status < 400 || status >= 500;
     case "rejected":
       return messageKey !== undefined && TRANSIENT_MESSAGE_KEYS.has(messageKey);
@@ -103,7 +109,7 @@ export class MailcowError extends Error {
     this.reason = details.reason;
     this.messageKey = details.messageKey;
     this.args = Object.freeze([...(details.args ?? [])]);
-    this.retryable = isRetryable(kind, details.messageKey, details.status);
+    this.retryable = isRetryable(kind, details.messageKey, details.status, details.reason);
   }
 
   /** What loggers and JSON.stringify see: the facts, never the request. */

@@ -322,8 +322,13 @@ export const AliasSchema = z
     id: int,
     address: z.string().min(1),
     goto: z.string(),
+    domain: z.string().nullish(),
     active: z.unknown().optional(),
     active_int: z.unknown().optional(),
+    sender_allowed: flag.optional(),
+    private_comment: z.string().nullish(),
+    public_comment: z.string().nullish(),
+    created: datetime,
   })
   .transform((raw, ctx): MailcowAlias => {
     const active = flag.safeParse(preferActiveInt(raw));
@@ -331,21 +336,173 @@ export const AliasSchema = z
       ctx.addIssue({ code: "custom", path: ["active"], message: "expected 0 or 1" });
       return z.NEVER;
     }
+    const address = raw.address.toLowerCase();
     return {
       id: raw.id,
-      address: raw.address.toLowerCase(),
+      address,
+      domain: (raw.domain ?? address.slice(address.lastIndexOf("@") + 1)).toLowerCase(),
       goto: raw.goto
         .split(",")
-        .map((target) => target.trim())
+        .map((target) => target.trim().toLowerCase())
         .filter((target) => target !== ""),
       active: active.data,
+      senderAllowed: raw.sender_allowed ?? false,
+      privateComment: raw.private_comment ?? null,
+      publicComment: raw.public_comment ?? null,
+      created: raw.created,
     };
   });
 
 export interface MailcowAlias {
   id: number;
   address: string;
-  /** Targets; Mailcow stores them comma-joined. Special targets are null@localhost, spam@localhost, ham@localhost. */
+  /** The alias's own domain (an alias domain's name for aliases made there), lower-case. */
+  domain: string;
+  /** Targets, lower-case; Mailcow stores them comma-joined. Special targets are null@localhost, spam@localhost, ham@localhost. */
   goto: string[];
   active: boolean;
+  /** Whether the target mailboxes may send as this address (Mailcow stores 0 unless told otherwise). */
+  senderAllowed: boolean;
+  /** Admin-only note; the platform can mark its aliases here. */
+  privateComment: string | null;
+  publicComment: string | null;
+  created: Date | null;
+}
+
+// ---------- filters (Sieve) ----------
+
+export const FILTER_TYPES = ["prefilter", "postfilter"] as const;
+export type FilterType = (typeof FILTER_TYPES)[number];
+
+/** Mailcow stores the script in a TEXT column: longer scripts get HTTP 200 with an empty body and are not stored. */
+export const MAX_FILTER_SCRIPT_BYTES = 65_535;
+
+export const FilterSchema = z
+  .object({
+    id: int,
+    username: z.string().min(3),
+    filter_type: z.enum(FILTER_TYPES),
+    script_desc: z.string().nullish(),
+    script_data: z.string(),
+    active: flag,
+  })
+  .transform(
+    (raw): MailcowFilter => ({
+      id: raw.id,
+      mailbox: raw.username.toLowerCase(),
+      type: raw.filter_type,
+      description: raw.script_desc ?? "",
+      script: raw.script_data,
+      active: raw.active,
+    }),
+  );
+
+export interface MailcowFilter {
+  id: number;
+  mailbox: string;
+  /** prefilter runs before the user's own Sieve script, postfilter after it. */
+  type: FilterType;
+  description: string;
+  script: string;
+  /** Mailcow keeps at most one active filter per mailbox and type. */
+  active: boolean;
+}
+
+// ---------- time-limited aliases ----------
+
+export const TimeLimitedAliasSchema = z
+  .object({
+    address: z.string().min(3),
+    goto: z.string(),
+    description: z.string().nullish(),
+    validity: int,
+    permanent: flag.optional(),
+    created: datetime,
+  })
+  .transform(
+    (raw): MailcowTimeLimitedAlias => ({
+      address: raw.address.toLowerCase(),
+      mailbox: raw.goto.trim().toLowerCase(),
+      description: raw.description ?? "",
+      permanent: raw.permanent ?? false,
+      validUntil: raw.permanent || raw.validity <= 0 ? null : new Date(raw.validity * 1000),
+      created: raw.created,
+    }),
+  );
+
+export interface MailcowTimeLimitedAlias {
+  /** Mailcow picks the local part (random readable words). */
+  address: string;
+  /** The mailbox it delivers to. */
+  mailbox: string;
+  description: string;
+  permanent: boolean;
+  /** When it stops delivering; null when permanent. */
+  validUntil: Date | null;
+  created: Date | null;
+}
+
+// ---------- app passwords ----------
+
+/** Protocols an app password may be used for; Mailcow's columns are `<name>_access`. */
+export const APP_PASSWORD_PROTOCOLS = ["imap", "smtp", "pop3", "sieve", "dav", "eas"] as const;
+export type AppPasswordProtocol = (typeof APP_PASSWORD_PROTOCOLS)[number];
+
+// The stored hash (`password`) is deliberately not declared: zod drops it, so it never reaches a caller.
+export const AppPasswordSchema = z
+  .object({
+    id: int,
+    name: z.string(),
+    mailbox: z.string().min(3),
+    active: flag,
+    imap_access: flag.optional(),
+    smtp_access: flag.optional(),
+    pop3_access: flag.optional(),
+    sieve_access: flag.optional(),
+    dav_access: flag.optional(),
+    eas_access: flag.optional(),
+    created: datetime,
+    modified: datetime,
+  })
+  .transform(
+    (raw): MailcowAppPassword => ({
+      id: raw.id,
+      name: raw.name,
+      mailbox: raw.mailbox.toLowerCase(),
+      active: raw.active,
+      protocols: APP_PASSWORD_PROTOCOLS.filter((protocol) => raw[`${protocol}_access`] === true),
+      created: raw.created,
+      modified: raw.modified,
+    }),
+  );
+
+export interface MailcowAppPassword {
+  id: number;
+  name: string;
+  mailbox: string;
+  /** Mailcow's passdb accepts an app password only while active. */
+  active: boolean;
+  /** The services it may log in to (the passdb checks `<service>_access`). */
+  protocols: AppPasswordProtocol[];
+  created: Date | null;
+  modified: Date | null;
+}
+
+// ---------- spam score ----------
+
+const SCORE = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+export const SpamScoreSchema = z.object({ score: z.string() }).transform((raw, ctx): SpamScore => {
+  const m = SCORE.exec(raw.score);
+  if (!m) {
+    ctx.addIssue({ code: "custom", path: ["score"], message: "expected \"low,high\"" });
+    return z.NEVER;
+  }
+  return { low: Number(m[1]), high: Number(m[2]) };
+});
+
+/** rspamd's per-mailbox thresholds: above `low` mail is marked as spam, above `high` it is rejected. */
+export interface SpamScore {
+  low: number;
+  high: number;
 }

@@ -6,7 +6,7 @@
 //   that the worker re-checks), and wiped otherwise.
 import type { Logger } from "pino";
 import type { MailboxReason } from "../../shared/schemas/mailbox";
-import { isMailcowError, type MailcowClient, type MailcowMailbox } from "../mailcow";
+import { isMailcowError, isOwnedBy, ownerTag, PLATFORM_TAG, type MailcowClient } from "../mailcow";
 import type { Sealer } from "./seal";
 import { ROOM_REASONS, type MailboxRow, type Outcome, type StoredState } from "./store";
 
@@ -23,14 +23,8 @@ export interface AttemptSettings {
   roomCheckMs: number;
 }
 
-export const PLATFORM_TAG = "platform-mail";
-/** The tag that says "created by this platform for this user": the only proof of ownership we accept. */
-export const ownerTag = (userId: string) => `platform-mail-user-${userId}`;
-/**
- * Exact comparison, element by element. Mailcow's own `?tags=` filter is a case-insensitive substring LIKE
- * (`platform-mail` also finds `platform-mail-user-…`, `_` matches any character; 2026-07a), so it never decides.
- */
-export const isOwnedBy = (mailbox: MailcowMailbox, userId: string) => mailbox.tags.some((tag) => tag === ownerTag(userId));
+// The platform and owner tags, compared exactly (Mailcow's `?tags=` is a substring LIKE): one definition, beside the adapter.
+export { isOwnedBy, ownerTag, PLATFORM_TAG } from "../mailcow";
 
 /** Exponential backoff with jitter: half fixed, half random, capped. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
