@@ -9,11 +9,16 @@ import {
   UpdateMailboxPasswordSchema,
 } from "../../shared/schemas/mailbox";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
+import { forwardingRouter, spamLevelRouter, vacationRouter } from "./mail-settings";
 import { unwrap } from "./problems";
 
 export const mailboxRouter = router({
   /** State, live figures, mail-app settings, demo flag. */
-  info: protectedProcedure.output(MailboxInfoSchema).query(({ ctx }) => ctx.mailboxes.info(ctx.user.id, ctx.user.username, ctx.locale)),
+  info: protectedProcedure.output(MailboxInfoSchema).query(async ({ ctx }) => {
+    const info = await ctx.mailboxes.info(ctx.user.id, ctx.user.username, ctx.locale);
+    // Out-of-office from the platform's own settings (no Mailcow call), for "on until …" on the Mail page.
+    return info.state === "active" ? { ...info, vacation: ctx.mailSettings.vacationSummary(ctx.user.id, info.address) } : info;
+  }),
 
   /** Creates the mailbox (or tries again) with a password the user gives: for needs_password, failed or none. */
   create: protectedProcedure
@@ -56,4 +61,8 @@ export const mailboxRouter = router({
   passwordPolicy: publicProcedure.output(LivePasswordPolicySchema).query(async ({ ctx }) => {
     return ctx.passwordPolicy.toPublic(await ctx.passwordPolicy.get());
   }),
+
+  forwarding: forwardingRouter,
+  vacation: vacationRouter,
+  spamLevel: spamLevelRouter,
 });
