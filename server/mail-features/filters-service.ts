@@ -109,6 +109,19 @@ function buildProblem(error: SieveBuildError): MailboxProblem {
 /** What a write does about an active prefilter the platform did not write. */
 type OnForeign = "refuse" | "replace" | "keep";
 
+/**
+ * An adapter error of a mail-settings call as a problem the user reads in words (never Mailcow's English): Sieve
+ * refused (`sieve_error`), the script too large (HTTP 200 with an empty body), thresholds refused; anything else is
+ * the mail server being unavailable.
+ */
+export function mailSettingsProblem(error: unknown): MailboxProblem {
+  if (!isMailcowError(error)) return { kind: "unexpected", cause: error };
+  if (error.kind === "rejected" && error.messageKey === "sieve_error") return field("_form", "mailSettings.scriptRefused");
+  if (error.reason === "empty_answer") return field("_form", "mailSettings.scriptTooLong");
+  if (error.kind === "rejected" && error.messageKey === "spam_score_invalid") return field("_form", "mailSettings.spamRefused");
+  return { kind: "mailcow_unavailable", cause: error };
+}
+
 /** Today's date (UTC) as YYYY-MM-DD. */
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -147,14 +160,11 @@ export function createMailSettingsService(deps: MailSettingsDeps) {
   }
 
   function mailcowProblem(error: unknown): MailboxProblem {
-    if (isMailcowError(error)) {
-      if (error.kind === "rejected" && error.messageKey === "sieve_error") return field("_form", "mailSettings.scriptRefused");
-      if (error.reason === "empty_answer") return field("_form", "mailSettings.scriptTooLong");
-      if (error.kind === "rejected" && error.messageKey === "spam_score_invalid") return field("_form", "mailSettings.spamRefused");
+    const problem = mailSettingsProblem(error);
+    if (problem.kind === "mailcow_unavailable" && isMailcowError(error)) {
       log.warn({ kind: error.kind, reason: error.reason, messageKey: error.messageKey }, "Mailcow refused or failed a mail-settings call");
-      return { kind: "mailcow_unavailable", cause: error };
     }
-    return { kind: "unexpected", cause: error };
+    return problem;
   }
 
   /** Runs a Mailcow step; a thrown adapter error becomes a problem. */
