@@ -12,11 +12,14 @@ import { linkClass } from "../components/ui";
 import { useDocumentTitle } from "../i18n";
 import { queryUtils, trpc } from "../trpc";
 
+/** Asked again on every visit: a rule made in Mailcow's own UI meanwhile must show. */
+const FRESH = { staleTime: 0 };
+
 /** The page's sections, in order. */
 const SECTIONS: readonly { id: string; Component: ComponentType; prefetch?: () => Promise<unknown> }[] = [
-  { id: "forwarding", Component: ForwardingSection, prefetch: () => queryUtils.mailbox.forwarding.get.prefetch() },
-  { id: "vacation", Component: VacationSection, prefetch: () => queryUtils.mailbox.vacation.get.prefetch() },
-  { id: "spam", Component: SpamSection, prefetch: () => queryUtils.mailbox.spamLevel.get.prefetch() },
+  { id: "forwarding", Component: ForwardingSection, prefetch: () => queryUtils.mailbox.forwarding.get.prefetch(undefined, FRESH) },
+  { id: "vacation", Component: VacationSection, prefetch: () => queryUtils.mailbox.vacation.get.prefetch(undefined, FRESH) },
+  { id: "spam", Component: SpamSection, prefetch: () => queryUtils.mailbox.spamLevel.get.prefetch(undefined, FRESH) },
 ];
 
 export async function loader() {

@@ -93,7 +93,7 @@ function ForwardingForm({ state }: { state: ForwardingState }) {
       >
         <FormAlert message={form.alert} />
         <fieldset className="space-y-3" aria-describedby="forwarding-policy">
-          <legend className="text-sm font-medium text-gray-900">{w("forwarding.title")}</legend>
+          <legend className="text-sm font-medium text-gray-900">{w("forwarding.targets")}</legend>
           <p id="forwarding-policy" className="text-sm text-gray-600">
             {policy.external === "deny" ? w("forwarding.policyInternal", { domains }) : w("forwarding.policyAny")} · {w("forwarding.max", { max: policy.maxTargets })}
           </p>
@@ -154,7 +154,7 @@ function ForwardingForm({ state }: { state: ForwardingState }) {
             checked={keepCopy}
             onChange={(event) => setKeepCopy(event.currentTarget.checked)}
             aria-describedby="forwarding-keep-copy-hint"
-            className={`mt-0.5 size-4 rounded border-gray-300 text-pink-600 ${focusRing}`}
+            className={`mt-0.5 size-4 rounded border-gray-300 accent-pink-600 ${focusRing}`}
             data-testid="forwarding-keep-copy"
           />
           <div className="text-sm">

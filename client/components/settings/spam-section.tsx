@@ -92,14 +92,14 @@ function SpamForm({ state }: { state: SpamLevelState }) {
                   value={l}
                   checked={level === l}
                   onChange={() => setLevel(l)}
-                  className={`mt-0.5 size-4 border-gray-300 text-pink-600 ${focusRing}`}
+                  className={`mt-0.5 size-4 border-gray-300 accent-pink-600 ${focusRing}`}
                   data-testid={`spam-level-${l}`}
                 />
                 <span className="text-sm">
                   <span className="block font-medium text-gray-900">{w(`spam.${l}`)}</span>
                   <span className="block text-gray-600">
                     {numbers(l)}
-                    {hint(l) && ` — ${hint(l)}`}
+                    {hint(l) && `. ${hint(l)}`}
                   </span>
                 </span>
               </label>
