@@ -125,6 +125,22 @@ export function mailSettingsProblem(error: unknown): MailboxProblem {
 /** Today's date (UTC) as YYYY-MM-DD. */
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * "Out-of-office is on, until …" from the platform's table alone (no Mailcow call), for mailbox.info: null when it is
+ * off or its last day (the server's UTC date) has passed.
+ */
+export function createVacationSummary(db: Db, now: () => number) {
+  const select = db.prepare<[string], { address: string; vacation: string | null }>("SELECT address, vacation FROM mail_filter_settings WHERE user_id = ?");
+  return (userId: string, address: string): { until: string | null } | null => {
+    const row = select.get(userId);
+    if (!row?.vacation || row.address !== address) return null;
+    const { until } = JSON.parse(row.vacation) as StoredVacation;
+    if (until !== null && until < isoDay(now())) return null;
+    return { until };
+  };
+}
+export type VacationSummary = ReturnType<typeof createVacationSummary>;
+
 export function createMailSettingsService(deps: MailSettingsDeps) {
   const { db, config, mailcow, mailboxes, now } = deps;
   const log = deps.logger.child({ component: "mail-settings" });
@@ -334,14 +350,6 @@ export function createMailSettingsService(deps: MailSettingsDeps) {
   }
 
   return {
-    /** Out-of-office for the Mail page, from the platform's own table (no Mailcow call): on, and until when. */
-    vacationSummary(userId: string, address: string): { until: string | null } | null {
-      const vacation = stored(userId, address).vacation;
-      if (!vacation) return null;
-      if (vacation.until !== null && vacation.until < isoDay(now())) return null;
-      return { until: vacation.until };
-    },
-
     forwardingGet(userId: string): Promise<Result<ForwardingState>> {
       return read(userId, forwardingState);
     },

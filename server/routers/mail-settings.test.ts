@@ -185,6 +185,8 @@ describe("mailbox.vacation", () => {
 
     expect(await caller.mailbox.vacation.get()).toMatchObject({ enabled: true, message: "Hello,\nI am away.\nПривет!", until: "2026-07-20" });
     expect((await caller.mailbox.info()).vacation).toEqual({ until: "2026-07-20" });
+    // Every MailboxInfo answer says so, e.g. the one a password change returns (the Mail page shows it at once).
+    expect((await caller.mailbox.updatePassword({ newPassword: "another-long-passphrase-7" })).vacation).toEqual({ until: "2026-07-20" });
 
     await caller.mailbox.vacation.disable();
     expect((await caller.mailbox.info()).vacation).toBeNull();

@@ -14,11 +14,7 @@ import { unwrap } from "./problems";
 
 export const mailboxRouter = router({
   /** State, live figures, mail-app settings, demo flag. */
-  info: protectedProcedure.output(MailboxInfoSchema).query(async ({ ctx }) => {
-    const info = await ctx.mailboxes.info(ctx.user.id, ctx.user.username, ctx.locale);
-    // Out-of-office from the platform's own settings (no Mailcow call), for "on until …" on the Mail page.
-    return info.state === "active" ? { ...info, vacation: ctx.mailSettings.vacationSummary(ctx.user.id, info.address) } : info;
-  }),
+  info: protectedProcedure.output(MailboxInfoSchema).query(({ ctx }) => ctx.mailboxes.info(ctx.user.id, ctx.user.username, ctx.locale)),
 
   /** Creates the mailbox (or tries again) with a password the user gives: for needs_password, failed or none. */
   create: protectedProcedure
