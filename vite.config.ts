@@ -63,6 +63,7 @@ export default defineConfig({
     exclude: ["**/node_modules/**", "**/*.e2e.test.ts"],
     environment: "node",
     setupFiles: ["server/test/setup.ts"],
+    globalSetup: ["server/test/global-temp-dir.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
