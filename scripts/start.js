@@ -39,7 +39,8 @@ function stale() {
 const reason = stale();
 if (reason) {
   process.stdout.write(`${reason}: running \`npm run build\` first…\n`);
-  const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  // Always a production build, whatever NODE_ENV the server runs with (Vite would bundle React's development build).
+  const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (build.status !== 0) {
     process.stderr.write("The build failed; see the output above.\n");
     process.exit(build.status ?? 1);
