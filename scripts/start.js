@@ -2,7 +2,7 @@
 // server (`npm run build`) when their output is missing or older than the sources, then runs the compiled server
 // (dist/server/start.js).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -42,6 +42,8 @@ if (reason) {
   // Always a production build, whatever NODE_ENV the server runs with (Vite would bundle React's development build).
   const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   if (build.status !== 0) {
+    // A build can fail after writing some output (e.g. the bundle-size guard): never let that look up to date.
+    for (const file of OUTPUTS) rmSync(path.join(ROOT, file), { force: true });
     process.stderr.write("The build failed; see the output above.\n");
     process.exit(build.status ?? 1);
   }
