@@ -1,4 +1,4 @@
-// npm run bench: every figure of issue 7 as a ratio against a baseline measured in the same run, printed as a table
+// npm run bench: every performance figure as a ratio against a baseline measured in the same run, printed as a table
 // and written to docs/benchmarks.md (the "figures" section; `npm run bench:crash` owns the "crash" section).
 //
 //   npm run bench                  the full run (about three minutes), writes docs/benchmarks.md
