@@ -188,6 +188,8 @@ export const EnvSchema = z
     HTTP_BODY_TIMEOUT_MS: milliseconds.default(10_000),
     /** Expired sessions are deleted from the database this often. */
     SESSION_CLEANUP_INTERVAL_MINUTES: positiveInt.default(60),
+    /** Out-of-office: one automatic reply per sender per this many days (Sieve vacation :days, 1–365). */
+    VACATION_DAYS: positiveInt.max(365, "at most 365").default(1),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {
