@@ -80,6 +80,8 @@ export async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     sweeper?.stop();
+    await services.reconciler.stop();
+    await services.imports.settled();
     await services.provisioner.stop();
     services.db.close();
     databaseLock?.release();
@@ -93,6 +95,7 @@ export async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   services.provisioner.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
+  services.reconciler.start();
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
     config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",

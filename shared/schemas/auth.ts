@@ -119,5 +119,7 @@ export const PublicUserSchema = z.object({
   displayName: z.string().nullable(),
   email: z.string(),
   createdAt: z.string(),
+  /** True when the password was generated for the user (bulk import): the client asks for a new one first. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;
