@@ -11,6 +11,7 @@ import Papa from "papaparse";
 import type { Logger } from "pino";
 import {
   IMPORT_MAX_ROWS,
+  IMPORT_ROW_PROBLEMS,
   type ImportMode,
   type ImportPreview,
   type ImportPreviewRow,
@@ -170,14 +171,14 @@ export function createImportService(deps: ImportDeps) {
       return { line, username, displayName, quotaMiB, ok: problems.length === 0, problems };
     });
 
-    const byProblem: Partial<Record<ImportRowProblem, number>> = {};
-    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] = (byProblem[kind] ?? 0) + 1;
+    const byProblem = Object.fromEntries(IMPORT_ROW_PROBLEMS.map((kind) => [kind, 0])) as Record<ImportRowProblem, number>;
+    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] += 1;
     const valid = out.filter((r) => r.ok);
     const quotaNeededMiB = valid.reduce((sum, r) => sum + (r.quotaMiB ?? config.MAILBOX_QUOTA_MIB), 0);
     return {
       hasHeader,
       rows: out,
-      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem: byProblem as Record<ImportRowProblem, number> },
+      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem },
       room: room && {
         mailboxesLeft: room.mailboxesLeft,
         quotaLeftMiB: room.quotaLeftMiB,
