@@ -18,6 +18,7 @@ import { hashPassword } from "../auth/password";
 import { adminCore } from "../admin/core";
 import type { Context } from "../context";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
+import { passwordResetRouter } from "./password-reset";
 import { toTrpcError } from "./problems";
 import { seenFrom } from "../auth/sessions-list";
 import { accountRouters, requireSecondFactor, setMailboxPassword, totpLoginStep } from "./auth-account";
@@ -63,6 +64,7 @@ const RegisterResultSchema = PublicUserSchema.extend({
 
 export const authRouter = router({
   ...accountRouters,
+  passwordReset: passwordResetRouter,
   register: publicProcedure
     .input(RegisterSchema)
     .output(RegisterResultSchema)
