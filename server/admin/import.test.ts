@@ -181,9 +181,30 @@ describe("admin.import", () => {
     expect(JSON.stringify(entries)).not.toContain(password);
   });
 
-  test("invitations mode is refused while there is no invitation module", async () => {
-    const { caller } = setup();
-    await expect(caller.admin.import.start({ csv: "ann,Ann", mode: "invitations" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  test("invitations mode makes one link per valid row with the username pre-set; the links work once", async () => {
+    const { services, caller } = setup({ REGISTRATION_MODE: "invite" });
+    const { value: result, writes } = await requestsDuring(async () => {
+      const started = await caller.admin.import.start({ csv: "username,displayName\ninv-ann,Ann\ninv-bob,Bob\nroot,No", mode: "invitations" });
+      await services.imports.settled(started.id);
+      return caller.admin.import.status({ id: started.id });
+    });
+    expect(writes).toBe(0);
+    expect(result).toMatchObject({ mode: "invitations", state: "done", created: 2, skipped: 1, secretsIncluded: true });
+    const lines = result.resultCsv!.trim().split("\r\n");
+    expect(lines[0]).toBe("line,username,address,status,reason,invitationLink");
+    const links = lines.slice(1, 3).map((l) => l.split(",")[5]!);
+    expect(links.every((l) => /\/register\?invitation=[A-Za-z0-9_-]{22,}$/.test(l))).toBe(true);
+    expect(result.rows.slice(0, 2).every((r) => r.invitationId !== null && r.userId === null)).toBe(true);
+    const token = (link: string) => new URL(link, "http://x").searchParams.get("invitation")!;
+
+    const ann = await createTestClient(services, "10.2.0.1").caller();
+    const registered = await ann.auth.register({ username: "inv-ann", password: "correct-horse-battery-staple", invitation: token(links[0]!) });
+    expect(registered.username).toBe("inv-ann");
+    // The pre-set name is the invitation's: another name with Bob's link is refused, and a used link is refused.
+    const bob = await createTestClient(services, "10.2.0.2").caller();
+    await expect(bob.auth.register({ username: "someone-else", password: "correct-horse-battery-staple", invitation: token(links[1]!) })).rejects.toThrow();
+    await expect(bob.auth.register({ username: "inv-ann2", password: "correct-horse-battery-staple", invitation: token(links[0]!) })).rejects.toThrow();
+    expect(services.audit.list({ action: "admin.import.createInvitation" })).toHaveLength(2);
   });
 
   test("an unknown import is NOT_FOUND; a name taken between preview and start fails only its row", async () => {
