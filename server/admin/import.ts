@@ -22,7 +22,7 @@ import { DisplayNameSchema, isReservedUsername, UsernameSchema } from "../../sha
 import type { MailboxReason, MailboxState } from "../../shared/schemas/mailbox";
 import type { AuditLog } from "../audit/audit-log";
 import { UsernameTakenError, type Accounts } from "../auth/accounts";
-import { hashPassword } from "../auth/password";
+import { hashGeneratedPassword } from "../auth/password";
 import type { Db } from "../db/open-database";
 import type { AppConfig } from "../env";
 import type { MailboxService } from "../mailbox/service";
@@ -233,7 +233,7 @@ export function createImportService(deps: ImportDeps) {
   /** Creates one account with a one-time password and queues its mailbox (one transaction). */
   async function createDirect(jobId: string, row: RowRow, actor: AdminActor, store: JobSecrets) {
     const password = generatePassword();
-    const passwordHash = await hashLimit(() => hashPassword(password));
+    const passwordHash = await hashLimit(() => hashGeneratedPassword(password));
     try {
       db.transaction(() => {
         const account = accounts.insert({ username: row.username, displayName: row.display_name, passwordHash });
