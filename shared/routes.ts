@@ -8,11 +8,15 @@ export const CLIENT_PATHS = {
   mail: "/mail",
   mailSettings: "/mail/settings",
   account: "/account",
+  /** An admin-made platform password reset: /reset/<token>. */
+  reset: "/reset/:token",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
+const PATTERNS: readonly RegExp[] = [/^\/reset\/[A-Za-z0-9_-]{22,128}$/];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
-  return KNOWN.has(pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname);
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return KNOWN.has(path) || PATTERNS.some((pattern) => pattern.test(path));
 }
