@@ -12,6 +12,7 @@ import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
 import { createMailboxService } from "./mailbox/service";
+import { createPlatformInbox, type PlatformInbox } from "./inbox/platform";
 import { createMailcowClient } from "./mailcow";
 import { createProvisioner } from "./provisioning/worker";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
@@ -42,7 +43,10 @@ export function createServices(
   });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
   const accounts = createAccounts(db);
+  // The inbox needs the mailbox service, which needs the provisioner: bound once both exist.
+  let inbox: PlatformInbox | null = null;
   const provisioner = createProvisioner({
+    beforeDisable: async (userId, address) => inbox?.revoke(userId, address),
     db,
     accounts,
     mailcow,
@@ -91,6 +95,18 @@ export function createServices(
     now,
     logger,
   });
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now });
+  inbox = createPlatformInbox({
+    config,
+    defaultHost: endpoints.host,
+    db,
+    mailcow,
+    mailboxes,
+    sealer,
+    loginBudget: mailLoginBudget,
+    logger,
+    now,
+  });
   return {
     config,
     db,
@@ -103,7 +119,8 @@ export function createServices(
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
+    mailboxes,
+    inbox,
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,

@@ -40,7 +40,7 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     return { emulator, config, demoMode: { checkPassword, mailstack: null } satisfies DemoMode };
   }
   logger.warn(
-    { imap: `127.0.0.1:${mailstack.imapsPort} (SSL/TLS)`, dovecotPid: mailstack.pid, dir: mailstack.dir },
+    { imap: `127.0.0.1:${mailstack.imapsPort} (SSL/TLS)`, smtp: `127.0.0.1:${mailstack.smtpPort} (STARTTLS)`, dovecotPid: mailstack.pid, dir: mailstack.dir },
     "DEMO MODE with the mailstack: mailboxes are real IMAP mailboxes in a local Dovecot; mail apps connect to 127.0.0.1",
   );
   const withMailstack: AppConfig = {
@@ -48,10 +48,12 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     MAIL_HOST: "127.0.0.1",
     MAIL_IMAP_PORT: mailstack.imapsPort,
     MAIL_IMAP_SECURITY: "ssl",
+    MAIL_SMTP_PORT: mailstack.smtpPort,
+    MAIL_SMTP_SECURITY: "starttls",
     MAIL_TLS_CA_FILE: config.MAIL_TLS_CA_FILE ?? mailstack.certFile,
   };
-  // NOTE: the mailstack serves IMAP and LMTP; `smtp` turns true here once it offers SMTP submission.
-  const demoMode: DemoMode = { checkPassword: null, mailstack: { imap: true, lmtp: true, smtp: false } };
+  // The mailstack serves IMAP, LMTP and SMTP submission (its SMTP process beside Dovecot, when it runs).
+  const demoMode: DemoMode = { checkPassword: null, mailstack: { imap: true, lmtp: true, smtp: mailstack.smtpPid > 0 } };
   return { emulator, config: withMailstack, demoMode };
 }
 
@@ -81,6 +83,7 @@ export async function main(): Promise<void> {
     await app.close();
     sweeper?.stop();
     await services.provisioner.stop();
+    await services.inbox.close();
     services.db.close();
     databaseLock?.release();
     await emulator?.close();

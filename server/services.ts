@@ -15,6 +15,7 @@ import type { PolicyCache } from "./mailbox/password-policy";
 import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
+import type { PlatformInbox } from "./inbox/platform";
 
 export interface Services {
   config: AppConfig;
@@ -34,6 +35,8 @@ export interface Services {
   provisioner: Provisioner;
   /** Everything about a user's mailbox: the one way routers reach Mailcow for a user. */
   mailboxes: MailboxService;
+  /** Reading and sending the user's mail (IMAP pool, sender, the platform's own app password per user). */
+  inbox: PlatformInbox;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
   /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */

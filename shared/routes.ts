@@ -7,11 +7,17 @@ export const CLIENT_PATHS = {
   logout: "/logout",
   mail: "/mail",
   account: "/account",
+  inbox: "/mail/inbox",
+  inboxMessage: "/mail/inbox/:folder/:uid",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
 
+/** A message in the inbox: /mail/inbox/<folder, URL-encoded>/<uid>. */
+const INBOX_MESSAGE = /^\/mail\/inbox\/[^/]+\/\d+$/;
+
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
-  return KNOWN.has(pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname);
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return KNOWN.has(path) || INBOX_MESSAGE.test(path);
 }

@@ -146,6 +146,31 @@ export const VALIDATION_MESSAGES = {
     ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",
     en: "Something went wrong on the server. Please try again",
   },
+  "mail.folderRequired": { ru: "Выберите папку", en: "Choose a folder" },
+  "mail.uidInvalid": { ru: "Нет такого письма", en: "No such message" },
+  "mail.uidsRequired": { ru: "Выберите хотя бы одно письмо", en: "Select at least one message" },
+  "mail.queryTooLong": { ru: "Не длиннее 200 символов", en: "At most 200 characters" },
+  "mail.toRequired": { ru: "Укажите хотя бы одного получателя", en: "Enter at least one recipient" },
+  "mail.addressInvalid": { ru: "Проверьте адреса получателей: один из них неверен", en: "Check the recipients: one of the addresses is not valid" },
+  "mail.tooManyRecipients": { ru: "Не больше 50 получателей", en: "At most 50 recipients" },
+  "mail.subjectTooLong": { ru: "Тема не длиннее 500 символов", en: "The subject is at most 500 characters" },
+  "mail.textTooLong": { ru: "Текст не длиннее 200 000 символов", en: "The text is at most 200,000 characters" },
+  "mail.notFound": { ru: "Письмо или папка не найдены: возможно, их уже переместили или удалили", en: "The message or folder was not found: it may have been moved or deleted" },
+  "mail.unreachable": {
+    ru: "Почтовый сервер (IMAP/SMTP) сейчас недоступен. Показан последний загруженный список",
+    en: "The mail server (IMAP/SMTP) cannot be reached right now. The last loaded list is shown",
+  },
+  "mail.busy": { ru: "Сервер почты занят. Попробуйте через минуту", en: "The mail service is busy. Try again in a minute" },
+  "mail.loginPaused": {
+    ru: "Входы в почту с платформы приостановлены, чтобы почтовый сервер не заблокировал её. Попробуйте через несколько минут",
+    en: "Mail logins from the platform are paused so the mail server does not block it. Try again in a few minutes",
+  },
+  "mail.credentialBroken": {
+    ru: "Почтовый сервер не принимает пароль приложения «Platform inbox», даже созданный заново. Встроенная почта недоступна; веб-почта и почтовые программы работают как прежде",
+    en: "The mail server refuses the \u201cPlatform inbox\u201d app password, even a newly created one. The inbox is unavailable; webmail and mail apps work as before",
+  },
+  "mail.tooLarge": { ru: "Вложение слишком большое для скачивания здесь", en: "The attachment is too large to download here" },
+  "mail.rejected": { ru: "Почтовый сервер не принял письмо или получателей", en: "The mail server refused the message or its recipients" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ValidationCode = keyof typeof VALIDATION_MESSAGES;
