@@ -1,9 +1,9 @@
 // The Mail page (ПОЧТА): the mailbox in every state mailbox.info reports, the action that helps in each,
 // and mail-app settings. The loader warms the cache, so the page renders complete at once; it polls
 // only while the mailbox is being created.
-import { CheckCircle2, CloudOff, FlaskConical, KeyRound } from "lucide-react";
+import { CheckCircle2, CloudOff, FlaskConical, Inbox, KeyRound } from "lucide-react";
 import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import type { ActionFunctionArgs } from "react-router";
+import { Link, type ActionFunctionArgs } from "react-router";
 import type { MailboxState } from "../../shared/schemas/mailbox";
 import { ClientSetup } from "../components/mail/client-setup";
 import { MailboxOverview } from "../components/mail/mailbox-overview";
@@ -54,7 +54,7 @@ const STATE_TITLES: Record<MailboxState, PlainKey> = {
 };
 
 export function Component() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   useDocumentTitle(t("mail.title"));
   const [me] = trpc.auth.me.useSuspenseQuery();
   const [info] = trpc.mailbox.info.useSuspenseQuery(undefined, {
@@ -96,6 +96,13 @@ export function Component() {
       <header>
         <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{t("mail.heading")}</h1>
         <p className="mt-1 text-sm text-gray-600">{t("mail.intro")}</p>
+        {active && (
+          // The inbox is its own chunk with its own words; this link's two words stay here to keep the page small.
+          <Link to="/mail/inbox" className={`mt-4 ${primaryButtonClass}`} data-testid="open-inbox">
+            <Inbox aria-hidden="true" className="size-4" />
+            {locale === "en" ? "Read mail" : "Читать почту"}
+          </Link>
+        )}
       </header>
       <p role="status" className="sr-only">
         {announcement}

@@ -157,10 +157,15 @@ export const mailRouter = router({
       }
     }),
 
-  /** Unread messages in the Inbox (0 when the mailbox is not active: nothing to count, nothing to explain here). */
-  unreadCount: protectedProcedure.output(z.object({ unread: z.number() })).query(async ({ ctx }) => {
+  /**
+   * Unread messages in the Inbox, for the navigation. null when there is nothing to count yet: the mailbox is not
+   * active, or the inbox was never opened (the platform's app password is created by opening it, not by this poll).
+   */
+  unreadCount: protectedProcedure.output(z.object({ unread: z.number().nullable() })).query(async ({ ctx }) => {
+    const credential = ctx.inbox.credentials.status(ctx.user.id);
+    if (!credential || credential.brokenAt !== null) return { unread: null };
     const owned = await ctx.mailboxes.ownedMailbox(ctx.user.id, { fresh: false });
-    if (!owned.ok) return { unread: 0 };
+    if (!owned.ok) return { unread: null };
     return { unread: await withInbox(ctx, (userId) => ctx.inbox.inbox.unreadCount(userId)) };
   }),
 });
