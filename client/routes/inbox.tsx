@@ -8,7 +8,6 @@ import type { MailFolder, MailMessage, MailSummary } from "../../shared/schemas/
 import { useInboxWords, type InboxWord } from "../components/inbox/words";
 import { cardClass, focusRing, linkClass, primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass, Spinner } from "../components/ui";
 import { useDocumentTitle, useI18n } from "../i18n";
-import { formatBytes } from "../lib/format-bytes";
 import { queryUtils, trpc, type ClientError } from "../trpc";
 
 const PAGE = 50;
@@ -44,7 +43,11 @@ function useFormat() {
     const time = new Intl.DateTimeFormat(tag, { timeStyle: "short" });
     const full = new Intl.DateTimeFormat(tag, { dateStyle: "long", timeStyle: "short" });
     return {
-      bytes: (bytes: number) => formatBytes(bytes, number),
+      // Binary multiples, as Mailcow counts; below 1 kB still in kB.
+      bytes: (bytes: number) => {
+        const [unit, size] = bytes >= 1_048_576 ? (["megabyte", 1_048_576] as const) : (["kilobyte", 1024] as const);
+        return number(bytes / size, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: bytes / size < 10 ? 1 : 0 });
+      },
       listDate: (iso: string | null) => {
         if (!iso) return "";
         const date = new Date(iso);
