@@ -20,7 +20,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const POLL = { timeout: 15_000, interval: 100 };
 const ADA_PASSWORD = "лиловый-закат-2026";
-const BOB_PASSWORD = "bob-mail-pass-2026";
+const BOB_PASSWORD = "синий-вечер-2026";
 const FROM_BOB = "Обед в пятницу";
 const corpus = loadCorpus();
 
@@ -178,6 +178,10 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
         const where = hasFrame ? frame.locator("body") : page.getByTestId("inbox-message-text");
         await expect.poll(() => where.innerText(), POLL).toContain(sentence);
       }
+      if (message.file.startsWith("02-")) {
+        // The cid: image is served by the platform (with the message's image token) and shows.
+        await expect.poll(() => frame.locator("img").first().evaluate((img: HTMLImageElement) => img.naturalWidth), POLL).toBeGreaterThan(0);
+      }
       if (message.hostile) {
         // Hover and click what a victim would (the handlers are gone; links open a new tab at most).
         await frame.locator("body").hover();
@@ -190,7 +194,7 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
     const outside = requests.filter((url) => !url.startsWith(`${server.url}/`) && !url.startsWith("data:") && !url.startsWith("about:"));
     expect(outside).toEqual([]);
     expect(watched.errors.filter((e) => !/Content Security Policy|Refused to/.test(e))).toEqual([]);
-  });
+  }, 240_000);
 
   test("mark read and unread, move to Trash, delete from Trash", async () => {
     // Opening marked the corpus read (checked on the server with the user's own password).
@@ -220,7 +224,8 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
     await page.getByTestId("inbox-row").first().waitFor();
     await page.getByTestId("inbox-search").fill("квартал");
     await page.getByTestId("inbox-search").press("Enter");
-    await expect.poll(() => page.getByTestId("inbox-row-subject").allInnerTexts(), POLL).toEqual(["Документы за квартал"]);
+    // The subject of one, the body ("бюджет на первый квартал") of the other; newest first.
+    await expect.poll(() => page.getByTestId("inbox-row-subject").allInnerTexts(), POLL).toEqual(["Документы за квартал", "Встреча в четверг"]);
     await page.getByTestId("inbox-search").fill("freeze");
     await page.getByTestId("inbox-search").press("Enter");
     await expect.poll(() => page.getByTestId("inbox-row-subject").allInnerTexts(), POLL).toEqual(["[dev] Re: Release 4.2 freeze"]);

@@ -61,6 +61,8 @@ export const mailAttachmentRoutes: FastifyPluginAsync<{ services: Services }> = 
         .header("cache-control", "private, no-store")
         // Nothing in a served part may run or load anything, should a browser ever render it.
         .header("content-security-policy", "default-src 'none'; sandbox");
+      // The message document is sandboxed (an opaque origin): its image loads are cross-origin by definition.
+      if (inline) reply.header("cross-origin-resource-policy", "cross-origin");
       download.stream.on("error", (error) => req.log.warn({ err: error }, "attachment stream failed"));
       return reply.send(download.stream);
     },
