@@ -1,6 +1,6 @@
 // Replays the 338 exchanges recorded against Mailcow's real PHP for filters, aliases, sender ACL, app passwords, the
-// passdb endpoint, quotas, time-limited aliases, spam score and tag listings (fixtures/exchanges-4.json, copied from
-// ../shared/mailcow/recorded) in order, from the recording's written start state (seeds/recorded-start.json), and
+// passdb endpoint, quotas, time-limited aliases, spam score and tag listings (fixtures/exchanges-4.json, measured
+// against Mailcow tag 2026-07a) in order, from the recording's written start state (seeds/recorded-start.json), and
 // compares status, content type, Set-Cookie presence and the body byte for byte once run-specific values are masked
 // (timestamps, Unix times, password hashes). Out-of-scope exchanges are pinned by name below, each with its reason.
 import { readFileSync } from "node:fs";

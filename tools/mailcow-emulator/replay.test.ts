@@ -1,4 +1,4 @@
-// Replays the 201 exchanges recorded against Mailcow's real PHP (fixtures/, copied from ../shared/mailcow/recorded)
+// Replays the 201 exchanges recorded against Mailcow's real PHP (fixtures/: exchanges measured against Mailcow tag 2026-07a)
 // in order, against one emulator, and compares status, content type, Set-Cookie presence and the body byte for byte
 // once timestamps, Unix times and password hashes are masked. Out-of-scope exchanges are skipped by name below, each with its reason.
 import { readFileSync } from "node:fs";
