@@ -4,7 +4,7 @@
 // the platform passes in (a per-user app password); a rejected login calls `onLoginFailure` once (the platform-wide
 // failed-login budget: Mailcow's fail2ban bans the platform's IP after 10 failures in 600 s) and marks the credential
 // broken, so it is never tried again until the platform replaces it (`resetCredential`).
-import { ImapFlow, type MailboxLockObject } from "imapflow";
+import type { ImapFlow, MailboxLockObject } from "imapflow";
 import type { LoginBudget } from "../mailbox/login-budget";
 
 export interface ImapServer {
@@ -275,6 +275,8 @@ export class ImapPool {
 
   private async login(entry: Entry): Promise<ImapFlow> {
     const { server } = this.options;
+    // Loaded on first use: imapflow takes about half a second to import, which the server's start need not pay.
+    const { ImapFlow } = await import("imapflow");
     const credentials = await this.options.credentials(entry.userId);
     const timeout = server.timeoutMs ?? 10_000;
     const client = new ImapFlow({

@@ -14,7 +14,7 @@ import { createInboxCredentials } from "./credential";
 import { createImageTokens } from "./image-tokens";
 import { ImapPool, InboxError } from "./imap-pool";
 import { createInbox, defaultAttachmentUrl } from "./inbox";
-import { createSender, type SendInput } from "./send";
+import type { SendInput, Sender } from "./send";
 
 /** The mailbox is not there for the inbox (not active, not the user's, Mailcow unavailable): a mailbox problem. */
 export class InboxMailboxProblem extends Error {
@@ -78,13 +78,20 @@ export function createPlatformInbox(deps: PlatformInboxDeps) {
     onError: (userId, error) => log.debug({ userId, err: error }, "IMAP connection error"),
   });
   const inbox = createInbox({ pool, attachmentMaxBytes: config.MAIL_ATTACHMENT_MAX_BYTES, attachmentUrl: defaultAttachmentUrl });
-  const sender = createSender({
-    // The certificate names the host; an IP address (the demo mailstack on 127.0.0.1) is verified as "localhost".
-    smtp: { host, port: config.MAIL_SMTP_PORT, security: config.MAIL_SMTP_SECURITY, ca, timeoutMs, ...(host === "127.0.0.1" && { servername: "localhost" }) },
-    pool,
-    inbox,
-    onSentCopyError: (userId, error) => log.warn({ userId, err: error }, "the message was sent, but its copy could not be stored in Sent"),
-  });
+  // nodemailer and mailparser load with the first message sent, not at the server's start.
+  let sender: Sender | null = null;
+  const senderOf = async (): Promise<Sender> => {
+    if (sender) return sender;
+    const { createSender } = await import("./send");
+    sender ??= createSender({
+      // The certificate names the host; an IP address (the demo mailstack on 127.0.0.1) is verified as "localhost".
+      smtp: { host, port: config.MAIL_SMTP_PORT, security: config.MAIL_SMTP_SECURITY, ca, timeoutMs, ...(host === "127.0.0.1" && { servername: "localhost" }) },
+      pool,
+      inbox,
+      onSentCopyError: (userId, error) => log.warn({ userId, err: error }, "the message was sent, but its copy could not be stored in Sent"),
+    });
+    return sender;
+  };
 
   /**
    * Runs an inbox operation; when the mail server refuses the credential, it is replaced once and the operation
@@ -124,7 +131,7 @@ export function createPlatformInbox(deps: PlatformInboxDeps) {
         const reservation = deps.loginBudget.reserve();
         if (!reservation.ok) throw new InboxError("login_paused", `Mail logins from this server are paused for ${reservation.retryAfterSeconds} s`);
         try {
-          const result = await sender.send(userId, input, { locale });
+          const result = await (await senderOf()).send(userId, input, { locale });
           reservation.settle(false);
           return result;
         } catch (error) {
