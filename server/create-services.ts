@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { createImportService } from "./admin/import";
+import { createReconciler } from "./admin/reconcile";
 import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
@@ -11,6 +13,7 @@ import type { DemoMode } from "./mailbox/demo";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
+import { createMailSettingsService, createVacationSummary } from "./mail-features/filters-service";
 import { createMailboxService } from "./mailbox/service";
 import { createPlatformInbox, type PlatformInbox } from "./inbox/platform";
 import { createMailcowClient } from "./mailcow";
@@ -95,7 +98,8 @@ export function createServices(
     now,
     logger,
   });
-  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now });
+  const audit = createAuditLog(db, now);
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, vacationSummary: createVacationSummary(db, now), now });
   inbox = createPlatformInbox({
     config,
     defaultHost: endpoints.host,
@@ -112,7 +116,7 @@ export function createServices(
     db,
     logger,
     accounts,
-    audit: createAuditLog(db, now),
+    audit,
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),
     limits,
@@ -121,11 +125,19 @@ export function createServices(
     provisioner,
     mailboxes,
     inbox,
+    mailSettings: createMailSettingsService({ db, config, mailDomain, mailcow, mailboxes, logger, now }),
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,
     endpoints,
     now,
     demoMode: demo,
+    // The import's one-time passwords are hashed with at most half the argon2 concurrency: sign-ins keep the rest.
+    imports: createImportService({
+      db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now,
+      hashConcurrency: Math.max(1, Math.floor(config.PASSWORD_HASH_CONCURRENCY / 2)),
+    }),
+    // NOTE: no alert notifier is wired into the services yet: drift is logged once per crossing (the `alerts` hook).
+    reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts: null }),
   };
 }

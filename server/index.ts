@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
+import { startAuditRetention } from "./admin/core";
 import { startSessionSweeper } from "./auth/session-sweeper";
 import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
 import type { DemoMode } from "./mailbox/demo";
@@ -89,6 +90,7 @@ export async function main(): Promise<void> {
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
   let sweeper: ReturnType<typeof startSessionSweeper> | undefined;
+  let auditRetention: ReturnType<typeof startAuditRetention> | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -97,6 +99,9 @@ export async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     sweeper?.stop();
+    auditRetention?.stop();
+    await services.reconciler.stop();
+    await services.imports.settled();
     await services.provisioner.stop();
     await services.inbox.close();
     services.db.close();
@@ -111,6 +116,10 @@ export async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT });
   services.provisioner.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
+  auditRetention = startAuditRetention(services);
+  const interrupted = services.imports.failInterrupted();
+  if (interrupted) logger.warn({ imports: interrupted }, "CSV imports cut short by the last stop are marked failed");
+  services.reconciler.start();
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
     config.demo ? "Platform Mail is running in DEMO mode (see the notice above)" : "Platform Mail is running",

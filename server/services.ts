@@ -1,5 +1,7 @@
 // Everything a request handler may use, built once per server process (or per test).
 import type { Logger } from "pino";
+import type { ImportService } from "./admin/import";
+import type { Reconciler } from "./admin/reconcile";
 import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
@@ -12,6 +14,7 @@ import type { DemoMode } from "./mailbox/demo";
 import type { LiveCache } from "./mailbox/live-cache";
 import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
+import type { MailSettingsService } from "./mail-features/filters-service";
 import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
@@ -37,6 +40,8 @@ export interface Services {
   mailboxes: MailboxService;
   /** Reading and sending the user's mail (IMAP pool, sender, the platform's own app password per user). */
   inbox: PlatformInbox;
+  /** Forwarding, out-of-office and spam level of the user's own mailbox (on top of `mailboxes`). */
+  mailSettings: MailSettingsService;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
   /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */
@@ -45,4 +50,8 @@ export interface Services {
   now: () => number;
   /** What the demo really runs (null outside demo mode). */
   demoMode: DemoMode | null;
+  /** Bulk onboarding from CSV (admin console). */
+  imports: ImportService;
+  /** Platform ↔ Mailcow drift reports and fixes (admin console; start/stop runs the schedule). */
+  reconciler: Reconciler;
 }

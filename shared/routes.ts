@@ -6,18 +6,20 @@ export const CLIENT_PATHS = {
   register: "/register",
   logout: "/logout",
   mail: "/mail",
+  mailSettings: "/mail/settings",
   account: "/account",
   inbox: "/mail/inbox",
   inboxMessage: "/mail/inbox/:folder/:uid",
+  /** An admin-made platform password reset: /reset/<token>. */
+  reset: "/reset/:token",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
-
-/** A message in the inbox: /mail/inbox/<folder, URL-encoded>/<uid>. */
-const INBOX_MESSAGE = /^\/mail\/inbox\/[^/]+\/\d+$/;
+// A reset link (/reset/<token>); a message in the inbox (/mail/inbox/<folder, URL-encoded>/<uid>).
+const PATTERNS: readonly RegExp[] = [/^\/reset\/[A-Za-z0-9_-]{22,128}$/, /^\/mail\/inbox\/[^/]+\/\d+$/];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
-  return KNOWN.has(path) || INBOX_MESSAGE.test(path);
+  return KNOWN.has(path) || PATTERNS.some((pattern) => pattern.test(path));
 }

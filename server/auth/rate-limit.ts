@@ -36,7 +36,27 @@ export interface RateLimitSettings {
   now?: () => number;
 }
 
-export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry" | "mail.send" | "mail.search";
+export type UserAction =
+  | "auth.changePassword"
+  | "auth.deleteAccount"
+  | "mailbox.create"
+  | "mailbox.updatePassword"
+  | "mailbox.retry"
+  // Mail settings; the `.get` ones count against a budget 12 times larger (the settings page reads all three).
+  | "mailbox.forwarding.get"
+  | "mailbox.forwarding.set"
+  | "mailbox.forwarding.disable"
+  | "mailbox.vacation.get"
+  | "mailbox.vacation.set"
+  | "mailbox.vacation.disable"
+  | "mailbox.spamLevel.get"
+  | "mailbox.spamLevel.set"
+  // The inbox: sending and searching.
+  | "mail.send"
+  | "mail.search";
+
+/** Reads of a signed-in user's settings get this many times the budget of a change. */
+const READ_BUDGET_FACTOR = 12;
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -118,6 +138,11 @@ export function createLimits(settings: RateLimitSettings): Limits {
   const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
   const registrationsByName = new RateLimiterMemory({ keyPrefix: "register-name", points: loginPoints, duration: 3600 });
   const userActions = new RateLimiterMemory({ keyPrefix: "user-action", points: settings.userActionPoints, duration: settings.userActionWindowSeconds });
+  const userReads = new RateLimiterMemory({
+    keyPrefix: "user-read",
+    points: settings.userActionPoints * READ_BUDGET_FACTOR,
+    duration: settings.userActionWindowSeconds,
+  });
   const checkLogins = new RateLimiterMemory({ keyPrefix: "check-login-user", points: settings.checkLoginPerHour, duration: 3600 });
 
   const hashing = pLimit(settings.hashConcurrency);
@@ -179,7 +204,7 @@ export function createLimits(settings: RateLimitSettings): Limits {
       ]);
     },
     async userAction(userId, action) {
-      await userActions.consume(`${action}:${userId}`).catch(retryAfter);
+      await (action.endsWith(".get") ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
     },
     async checkLogin(userId) {
       await checkLogins.consume(userId).catch(retryAfter);

@@ -132,6 +132,133 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: "mail settings: forwarding and out-of-office",
+    sql: `
+      -- The structured settings behind the platform's one generated Sieve prefilter per mailbox, so nothing ever
+      -- parses a script back. JSON values; NULL = off. Written only after Mailcow stored the script.
+      CREATE TABLE mail_filter_settings (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        forwarding TEXT,
+        vacation TEXT,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 11,
+    name: "admin console: state history, invitations, password resets, figures, list indexes",
+    sql: `
+      -- Every mailbox state transition (written by the provisioning store, the one place states change).
+      CREATE TABLE mailbox_state_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX mailbox_state_history_user ON mailbox_state_history(user_id, id);
+      -- Mailbox state changes are caught by triggers, so no UPDATE anywhere can skip the history.
+      CREATE TRIGGER mailbox_state_history_insert AFTER INSERT ON mailbox BEGIN
+        INSERT INTO mailbox_state_history (user_id, from_state, to_state, reason, at)
+          VALUES (NEW.user_id, NULL, NEW.state, NEW.reason, NEW.updated_at);
+      END;
+      CREATE TRIGGER mailbox_state_history_update AFTER UPDATE OF state, reason ON mailbox
+        WHEN OLD.state IS NOT NEW.state OR OLD.reason IS NOT NEW.reason BEGIN
+        INSERT INTO mailbox_state_history (user_id, from_state, to_state, reason, at)
+          VALUES (NEW.user_id, OLD.state, NEW.state, NEW.reason, NEW.updated_at);
+      END;
+      -- An admin's note on a mailbox (e.g. a conflict left as is, and why).
+      ALTER TABLE mailbox ADD COLUMN admin_note TEXT;
+      -- Invitations: only the SHA-256 of the 256-bit token is kept; used once, inside the sign-up transaction.
+      CREATE TABLE invitation (
+        id TEXT PRIMARY KEY NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        username TEXT,
+        display_name TEXT,
+        note TEXT,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        used_by TEXT,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX invitation_created ON invitation(created_at, id);
+      CREATE INDEX invitation_username ON invitation(username) WHERE username IS NOT NULL;
+      -- One-time platform password resets made by an admin (/reset/:token); SHA-256 of the token.
+      CREATE TABLE password_reset (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX password_reset_user ON password_reset(user_id);
+      -- The latest figures known for each mailbox (quota use, last login), for the admin table's filters.
+      CREATE TABLE mailbox_figures (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        quota_percent REAL,
+        last_login_at INTEGER,
+        taken_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX mailbox_figures_percent ON mailbox_figures(quota_percent);
+      CREATE INDEX mailbox_figures_login ON mailbox_figures(last_login_at);
+      -- The admin table pages 100,000 accounts: sorting and filtering by these.
+      CREATE INDEX user_created ON user(created_at, id);
+      CREATE INDEX user_display_name ON user(display_name, id);
+      CREATE INDEX mailbox_state ON mailbox(state, reason);
+      CREATE INDEX mailbox_updated ON mailbox(updated_at);
+    `,
+  },
+  {
+    version: 12,
+    name: "bulk onboarding and reconcile",
+    sql: `
+      -- The users a CSV import created directly get a one-time platform password; they must change it first.
+      ALTER TABLE user ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      -- The quota this mailbox is created with and the platform last knew (NULL: MAILBOX_QUOTA_MIB).
+      ALTER TABLE mailbox ADD COLUMN quota_mib INTEGER;
+      CREATE TABLE import_job (
+        id TEXT PRIMARY KEY NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('invitations', 'direct')),
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        actor_id TEXT,
+        total INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER
+      ) STRICT;
+      -- One row per CSV line of an import; never a password or a link (those are shown once, from memory).
+      CREATE TABLE import_row (
+        job_id TEXT NOT NULL REFERENCES import_job(id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        username TEXT NOT NULL,
+        display_name TEXT,
+        quota_mib INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'created', 'skipped', 'failed')),
+        reason TEXT,
+        user_id TEXT,
+        invitation_id TEXT,
+        PRIMARY KEY (job_id, line)
+      ) STRICT;
+      -- Reconcile runs: what differed between the platform and Mailcow, and what was fixed.
+      CREATE TABLE reconcile_report (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        error TEXT,
+        platform_mailboxes INTEGER NOT NULL,
+        mailcow_mailboxes INTEGER NOT NULL,
+        items TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 10,
     name: "inbox credential",
     sql: `

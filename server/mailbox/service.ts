@@ -51,6 +51,8 @@ export interface MailboxServiceDeps {
   limits: Pick<Limits, "checkLogin">;
   mailLoginBudget: LoginBudget;
   demoMode: DemoMode | null;
+  /** Out-of-office from the platform's own settings (mail-features/filters-service.ts), shown by `info`. */
+  vacationSummary?: (userId: string, address: string) => { until: string | null } | null;
   now: () => number;
 }
 
@@ -124,7 +126,8 @@ export function createMailboxService(deps: MailboxServiceDeps) {
       if (owned.ok) live = { kind: "owned", mailbox: owned.value.mailbox };
       else if (owned.problem.kind !== "not_active") live = { kind: "unavailable" };
     }
-    return mailboxView(store.get(userId), address(userId, username), live, view);
+    const shown = mailboxView(store.get(userId), address(userId, username), live, view);
+    return shown.state === "active" && deps.vacationSummary ? { ...shown, vacation: deps.vacationSummary(userId, shown.address) } : shown;
   }
 
   async function passwordProblem(field: string, password: string, username: string, wait?: number): Promise<MailboxProblem | null> {
@@ -203,6 +206,14 @@ export function createMailboxService(deps: MailboxServiceDeps) {
     /** Inside the sign-up transaction: the mailbox job is part of the account. The worker leaves it alone until `firstAttemptAt`. */
     enqueueSignup(userId: string, username: string, password: string, firstAttemptAt: number) {
       provisioner.enqueueSignup(userId, `${username}@${mailDomain}`, password, firstAttemptAt);
+    },
+
+    /**
+     * An account made by a bulk import: its mailbox job goes to the same worker (and Mailcow limiter) as a sign-up's,
+     * due now, with the row's quota (null: MAILBOX_QUOTA_MIB). Call inside the transaction that creates the account.
+     */
+    enqueueImport(userId: string, username: string, password: string, quotaMiB: number | null) {
+      provisioner.enqueueSignup(userId, `${username}@${mailDomain}`, password, now(), quotaMiB);
     },
 
     /** Sign-up's first attempt, within what is left of the deadline; whatever happens, the row says why. */

@@ -132,7 +132,7 @@ export function createAttempt({ mailcow, sealer, logger: log, settings, now, bef
         localPart,
         domain,
         name: localPart,
-        quotaMiB: settings.quotaMiB,
+        quotaMiB: row.quota_mib ?? settings.quotaMiB,
         password,
         active: true,
         forcePwUpdate: settings.forcePwUpdate,

@@ -9,6 +9,7 @@ import {
   UpdateMailboxPasswordSchema,
 } from "../../shared/schemas/mailbox";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
+import { forwardingRouter, spamLevelRouter, vacationRouter } from "./mail-settings";
 import { unwrap } from "./problems";
 
 export const mailboxRouter = router({
@@ -56,4 +57,8 @@ export const mailboxRouter = router({
   passwordPolicy: publicProcedure.output(LivePasswordPolicySchema).query(async ({ ctx }) => {
     return ctx.passwordPolicy.toPublic(await ctx.passwordPolicy.get());
   }),
+
+  forwarding: forwardingRouter,
+  vacation: vacationRouter,
+  spamLevel: spamLevelRouter,
 });

@@ -75,6 +75,12 @@ export const RegisterSchema = z
     username: UsernameSchema,
     password: PasswordSchema,
     displayName: DisplayNameSchema.optional(),
+    /** The token from an invitation link (required when REGISTRATION_MODE=invite). */
+    invitation: z
+      .string({ error: "invitation.invalid" })
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{22,128}$/, "invitation.invalid")
+      .optional(),
   })
   .superRefine((value, ctx) => passwordNotUsername("password", value.username, value.password, ctx));
 export type RegisterInput = z.infer<typeof RegisterSchema>;
@@ -119,5 +125,7 @@ export const PublicUserSchema = z.object({
   displayName: z.string().nullable(),
   email: z.string(),
   createdAt: z.string(),
+  /** True when the password was generated for the user (bulk import): the client asks for a new one first. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;
