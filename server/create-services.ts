@@ -15,6 +15,7 @@ import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
 import { createMailSettingsService, createVacationSummary } from "./mail-features/filters-service";
 import { createMailboxService } from "./mailbox/service";
+import { createPlatformInbox, type PlatformInbox } from "./inbox/platform";
 import { createMailcowClient } from "./mailcow";
 import { createProvisioner } from "./provisioning/worker";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
@@ -45,7 +46,10 @@ export function createServices(
   });
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
   const accounts = createAccounts(db);
+  // The inbox needs the mailbox service, which needs the provisioner: bound once both exist.
+  let inbox: PlatformInbox | null = null;
   const provisioner = createProvisioner({
+    beforeDisable: async (userId, address) => inbox?.revoke(userId, address),
     db,
     accounts,
     mailcow,
@@ -96,6 +100,17 @@ export function createServices(
   });
   const audit = createAuditLog(db, now);
   const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, vacationSummary: createVacationSummary(db, now), now });
+  inbox = createPlatformInbox({
+    config,
+    defaultHost: endpoints.host,
+    db,
+    mailcow,
+    mailboxes,
+    sealer,
+    loginBudget: mailLoginBudget,
+    logger,
+    now,
+  });
   return {
     config,
     db,
@@ -109,6 +124,7 @@ export function createServices(
     mailcow,
     provisioner,
     mailboxes,
+    inbox,
     mailSettings: createMailSettingsService({ db, config, mailDomain, mailcow, mailboxes, logger, now }),
     mailLoginBudget,
     passwordPolicy,

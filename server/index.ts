@@ -37,7 +37,7 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
         ? [
             "DEMO MODE with the mailstack: MAILCOW_API_URL is not set",
             `Mailcow is the built-in emulator (${emulator.url}, domain ${emulator.domain}); no real Mailcow is touched.`,
-            `Mailboxes are real IMAP mailboxes in a local Dovecot: mail apps connect to 127.0.0.1:${mailstack.imapsPort} (SSL/TLS).`,
+            `Mailboxes are real IMAP mailboxes in a local Dovecot: mail apps connect to 127.0.0.1:${mailstack.imapsPort} (SSL/TLS), SMTP submission 127.0.0.1:${mailstack.smtpPort} (STARTTLS).`,
             `Dovecot: pid ${mailstack.pid}, files in ${mailstack.dir}.`,
           ]
         : [
@@ -57,10 +57,12 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     MAIL_HOST: "127.0.0.1",
     MAIL_IMAP_PORT: mailstack.imapsPort,
     MAIL_IMAP_SECURITY: "ssl",
+    MAIL_SMTP_PORT: mailstack.smtpPort,
+    MAIL_SMTP_SECURITY: "starttls",
     MAIL_TLS_CA_FILE: config.MAIL_TLS_CA_FILE ?? mailstack.certFile,
   };
-  // NOTE: the mailstack serves IMAP and LMTP; `smtp` turns true here once it offers SMTP submission.
-  const demoMode: DemoMode = { checkPassword: null, mailstack: { imap: true, lmtp: true, smtp: false } };
+  // The mailstack serves IMAP, LMTP and SMTP submission (its SMTP process beside Dovecot, when it runs).
+  const demoMode: DemoMode = { checkPassword: null, mailstack: { imap: true, lmtp: true, smtp: mailstack.smtpPid > 0 } };
   return { emulator, config: withMailstack, demoMode };
 }
 
@@ -101,6 +103,7 @@ export async function main(): Promise<void> {
     await services.reconciler.stop();
     await services.imports.settled();
     await services.provisioner.stop();
+    await services.inbox.close();
     services.db.close();
     databaseLock?.release();
     await emulator?.close();

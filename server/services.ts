@@ -18,6 +18,7 @@ import type { MailSettingsService } from "./mail-features/filters-service";
 import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
+import type { PlatformInbox } from "./inbox/platform";
 
 export interface Services {
   config: AppConfig;
@@ -37,6 +38,8 @@ export interface Services {
   provisioner: Provisioner;
   /** Everything about a user's mailbox: the one way routers reach Mailcow for a user. */
   mailboxes: MailboxService;
+  /** Reading and sending the user's mail (IMAP pool, sender, the platform's own app password per user). */
+  inbox: PlatformInbox;
   /** Forwarding, out-of-office and spam level of the user's own mailbox (on top of `mailboxes`). */
   mailSettings: MailSettingsService;
   passwordPolicy: PolicyCache;

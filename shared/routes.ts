@@ -8,12 +8,15 @@ export const CLIENT_PATHS = {
   mail: "/mail",
   mailSettings: "/mail/settings",
   account: "/account",
+  inbox: "/mail/inbox",
+  inboxMessage: "/mail/inbox/:folder/:uid",
   /** An admin-made platform password reset: /reset/<token>. */
   reset: "/reset/:token",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
-const PATTERNS: readonly RegExp[] = [/^\/reset\/[A-Za-z0-9_-]{22,128}$/];
+// A reset link (/reset/<token>); a message in the inbox (/mail/inbox/<folder, URL-encoded>/<uid>).
+const PATTERNS: readonly RegExp[] = [/^\/reset\/[A-Za-z0-9_-]{22,128}$/, /^\/mail\/inbox\/[^/]+\/\d+$/];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {

@@ -110,6 +110,7 @@ export function Component() {
                 >
                   <Icon aria-hidden="true" className="size-5 shrink-0" />
                   {t(label)}
+                  {to === "/mail" && <Unread />}
                 </NavLink>
               </li>
             ))}
@@ -153,6 +154,16 @@ export function Component() {
       </main>
     </div>
   );
+}
+
+/** Unread mail in the Inbox beside «Почта» (polled; nothing until the inbox was opened once). */
+function Unread() {
+  const unread = trpc.mail.unreadCount.useQuery(undefined, { refetchInterval: 60_000, retry: false }).data?.unread;
+  return unread ? (
+    <span className="ml-auto rounded-full bg-pink-600 px-2 text-xs font-semibold text-white" data-testid="nav-unread">
+      {unread}
+    </span>
+  ) : null;
 }
 
 export { PageErrorBoundary as ErrorBoundary } from "../components/route-error";

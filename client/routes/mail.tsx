@@ -3,7 +3,7 @@
 // only while the mailbox is being created.
 import { CheckCircle2, CloudOff, FlaskConical, KeyRound } from "lucide-react";
 import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from "react";
-import type { ActionFunctionArgs } from "react-router";
+import { Link, type ActionFunctionArgs } from "react-router";
 import type { MailboxState } from "../../shared/schemas/mailbox";
 import { ClientSetup } from "../components/mail/client-setup";
 import { MailboxOverview } from "../components/mail/mailbox-overview";
@@ -53,7 +53,7 @@ const STATE_TITLES: Record<MailboxState, PlainKey> = {
 };
 
 export function Component() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   useDocumentTitle(t("mail.title"));
   const [me] = trpc.auth.me.useSuspenseQuery();
   const [info] = trpc.mailbox.info.useSuspenseQuery(undefined, {
@@ -95,6 +95,12 @@ export function Component() {
       <header>
         <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{t("mail.heading")}</h1>
         <p className="mt-1 text-sm text-gray-600">{t("mail.intro")}</p>
+        {active && (
+          // The inbox is its own chunk with its own words; this link's two words stay here to keep the page small.
+          <Link to="/mail/inbox" className={`mt-4 ${primaryButtonClass}`}>
+            {locale === "en" ? "Read mail" : "Читать почту"}
+          </Link>
+        )}
       </header>
       <p role="status" className="sr-only">
         {announcement}

@@ -50,7 +50,10 @@ export type UserAction =
   | "mailbox.vacation.set"
   | "mailbox.vacation.disable"
   | "mailbox.spamLevel.get"
-  | "mailbox.spamLevel.set";
+  | "mailbox.spamLevel.set"
+  // The inbox: sending and searching.
+  | "mail.send"
+  | "mail.search";
 
 /** Reads of a signed-in user's settings get this many times the budget of a change. */
 const READ_BUDGET_FACTOR = 12;

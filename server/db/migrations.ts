@@ -259,4 +259,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: "inbox credential",
+    sql: `
+      -- The platform's own IMAP+SMTP app password per user (the inbox on the Mail page): Mailcow's id of it and the
+      -- password sealed with MAILBOX_SECRET_KEY (bound to the user id). broken_at: the mail server refused it;
+      -- recreated: 1 once it was replaced after a refusal (never a second time automatically).
+      CREATE TABLE inbox_credential (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        app_password_id INTEGER NOT NULL,
+        sealed_password TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        broken_at INTEGER,
+        recreated INTEGER NOT NULL DEFAULT 0 CHECK (recreated IN (0, 1))
+      ) STRICT;
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ import { DEFAULT_LOCALE, parseLocale, validationMessage } from "../../shared/i18
 import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
+import { mailAttachmentRoutes } from "./mail-attachment";
 import { mailClientConfigRoutes } from "./mail-client-config";
 import { countTrpcError, installMetrics } from "./metrics";
 
@@ -110,7 +111,10 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:"],
+        // https: only for the message iframe's remote images after "show images": a srcdoc document inherits this
+        // policy AND carries its own (img-src <origin> data:, https: only when the user asked), and both must allow
+        // a load, so remote images stay blocked until then. The app itself loads no remote image.
+        imgSrc: ["'self'", "data:", "https:"],
         connectSrc: ["'self'"],
         fontSrc: ["'self'", "data:"],
         objectSrc: ["'none'"],
@@ -201,6 +205,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   });
 
   await app.register(mailClientConfigRoutes, { services });
+  await app.register(mailAttachmentRoutes, { services });
   await app.register(adminAuditRoutes, { services });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;

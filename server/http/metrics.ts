@@ -74,6 +74,9 @@ export function installMetrics(app: FastifyInstance<RawServerDefault, IncomingMe
           .send({ error: "forbidden", message: "GET /metrics answers only this host; set METRICS_TOKEN to scrape it from elsewhere" });
       }
     }
+    // The inbox's IMAP pool, as it is at scrape time.
+    const pool = services.inbox.pool.stats();
+    metrics.imapPoolSize(pool.open - pool.busy, pool.busy);
     return reply.header("content-type", metrics.contentType).header("cache-control", "no-store").send(await metrics.text());
   });
 }

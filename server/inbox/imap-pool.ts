@@ -4,7 +4,8 @@
 // the platform passes in (a per-user app password); a rejected login calls `onLoginFailure` once (the platform-wide
 // failed-login budget: Mailcow's fail2ban bans the platform's IP after 10 failures in 600 s) and marks the credential
 // broken, so it is never tried again until the platform replaces it (`resetCredential`).
-import { ImapFlow, type MailboxLockObject } from "imapflow";
+import type { ImapFlow, MailboxLockObject } from "imapflow";
+import type { LoginBudget } from "../mailbox/login-budget";
 
 export interface ImapServer {
   host: string;
@@ -32,6 +33,8 @@ export type InboxErrorKind =
   | "busy"
   /** No such folder, message or body part. */
   | "not_found"
+  /** The platform-wide budget of failed mail logins is spent: no login is tried until it frees up. */
+  | "login_paused"
   /** An attachment above MAIL_ATTACHMENT_MAX_BYTES. */
   | "too_large"
   /** The SMTP server refused the message or a recipient. */
@@ -55,6 +58,11 @@ export interface ImapPoolOptions {
   credentials: (userId: string) => Promise<MailCredentials>;
   /** Called once per rejected login (the platform-wide failed-login budget). */
   onLoginFailure: (userId: string) => void | Promise<void>;
+  /**
+   * The platform-wide failed-login budget: a place is reserved before every login and settled after it (refused =
+   * failed); when it is spent, no login is tried ("login_paused").
+   */
+  loginBudget?: Pick<LoginBudget, "reserve">;
   /** A connection unused this long is closed (MAIL_IMAP_IDLE_SECONDS × 1000). */
   idleMs: number;
   /** At most this many connections in all (MAIL_IMAP_MAX_CONNECTIONS). */
@@ -267,6 +275,8 @@ export class ImapPool {
 
   private async login(entry: Entry): Promise<ImapFlow> {
     const { server } = this.options;
+    // Loaded on first use: imapflow takes about half a second to import, which the server's start need not pay.
+    const { ImapFlow } = await import("imapflow");
     const credentials = await this.options.credentials(entry.userId);
     const timeout = server.timeoutMs ?? 10_000;
     const client = new ImapFlow({
@@ -290,9 +300,16 @@ export class ImapPool {
         if (entry.active === 0 && this.entries.get(entry.userId) === entry) this.entries.delete(entry.userId);
       }
     });
+    const reservation = this.options.loginBudget?.reserve() ?? { ok: true as const, settle: () => {} };
+    if (!reservation.ok) {
+      if (this.entries.get(entry.userId) === entry) this.entries.delete(entry.userId);
+      throw new InboxError("login_paused", `Mail logins from this server are paused for ${reservation.retryAfterSeconds} s`);
+    }
     try {
       await client.connect();
+      reservation.settle(false);
     } catch (error) {
+      reservation.settle(isAuthFailure(error));
       client.close();
       if (this.entries.get(entry.userId) === entry) this.entries.delete(entry.userId);
       if (isAuthFailure(error)) {

@@ -4,7 +4,7 @@
 import { Transform, type Readable } from "node:stream";
 import type { FetchMessageObject, ImapFlow, ListResponse, MessageStructureObject } from "imapflow";
 import { InboxError, type ImapPool } from "./imap-pool";
-import { renderMessage, type MailAddress, type RenderedMessage } from "./render";
+import type { MailAddress, RenderedMessage } from "./render";
 
 export const LIST_LIMIT_MAX = 50;
 
@@ -223,6 +223,8 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl }: InboxOp
     async message(userId: string, folder: string, uid: number, { allowRemoteImages = false }: { allowRemoteImages?: boolean } = {}): Promise<MessageView> {
       const fetched = await pool.withMailbox(userId, folder, (client) => client.fetchOne(String(uid), { uid: true, source: true, flags: true, size: true }, { uid: true }));
       if (!fetched || !fetched.source) throw new InboxError("not_found", `No message ${uid} in this folder`);
+      // mailparser and sanitize-html load with the first message opened, not at the server's start.
+      const { renderMessage } = await import("./render");
       const rendered = await renderMessage(fetched.source, { attachmentUrl: (part) => attachmentUrl(folder, uid, part), allowRemoteImages });
       return { ...rendered, folder, uid, seen: fetched.flags?.has("\\Seen") ?? false, size: fetched.size ?? fetched.source.length };
     },

@@ -74,9 +74,11 @@ export interface AttemptDeps {
   logger: Logger;
   settings: AttemptSettings;
   now: () => number;
+  /** Before our mailbox of a deleted account is disabled (e.g. the inbox's app password is revoked). */
+  beforeDisable?: (userId: string, address: string) => Promise<unknown>;
 }
 
-export function createAttempt({ mailcow, sealer, logger: log, settings, now }: AttemptDeps) {
+export function createAttempt({ mailcow, sealer, logger: log, settings, now, beforeDisable }: AttemptDeps) {
   const retryOutcome = (row: MailboxRow, reason: MailboxReason): Outcome => {
     const attempts = row.attempts + 1;
     return {
@@ -157,6 +159,7 @@ export function createAttempt({ mailcow, sealer, logger: log, settings, now }: A
     const existing = await mailcow.getMailbox(row.address);
     const ours = existing && isOwnedBy(existing, row.user_id) ? existing : null;
     if (row.delete_after !== null && now() < row.delete_after) {
+      if (ours && beforeDisable) await beforeDisable(row.user_id, row.address);
       if (ours && ours.active !== 0) await mailcow.editMailbox(row.address, { active: false });
       return { ...settled("deleting", "account_deleted"), nextAttemptAt: row.delete_after };
     }

@@ -34,13 +34,15 @@ export interface ProvisionerDeps {
   logger: Logger;
   settings: ProvisioningSettings;
   now?: () => number;
+  /** Before a deleted account's mailbox (the user's, tag checked) is disabled: revoke the platform's own app passwords. */
+  beforeDisable?: (userId: string, address: string) => Promise<unknown>;
 }
 
-export function createProvisioner({ db, accounts, mailcow, sealer, logger, settings, now = Date.now }: ProvisionerDeps) {
+export function createProvisioner({ db, accounts, mailcow, sealer, logger, settings, now = Date.now, beforeDisable }: ProvisionerDeps) {
   const store = createMailboxStore(db);
   const owner = newOwner();
   const log = logger.child({ component: "provisioning" });
-  const attempt = createAttempt({ mailcow, sealer, logger: log, settings, now });
+  const attempt = createAttempt({ mailcow, sealer, logger: log, settings, now, beforeDisable });
   const limit = pLimit(settings.concurrency);
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
