@@ -7,11 +7,25 @@ export const CLIENT_PATHS = {
   logout: "/logout",
   mail: "/mail",
   account: "/account",
+  admin: "/admin",
+  adminInvitations: "/admin/invitations",
+  adminImport: "/admin/import",
+  adminReconcile: "/admin/reconcile",
+  adminAudit: "/admin/audit",
+  adminStatistics: "/admin/statistics",
 } as const;
+
+/** A person's page in the admin console: `/admin/people/<userId>`. */
+export const ADMIN_PERSON_PATH = "/admin/people/:userId";
+export function adminPersonPath(userId: string): string {
+  return `/admin/people/${encodeURIComponent(userId)}`;
+}
+const ADMIN_PERSON = /^\/admin\/people\/[^/]+$/;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
-  return KNOWN.has(pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname);
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return KNOWN.has(path) || ADMIN_PERSON.test(path);
 }

@@ -26,6 +26,7 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     displayName: row.display_name,
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
+    isAdmin: row.role === "admin",
   };
 }
 

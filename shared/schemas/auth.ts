@@ -119,5 +119,7 @@ export const PublicUserSchema = z.object({
   displayName: z.string().nullable(),
   email: z.string(),
   createdAt: z.string(),
+  /** The admin role: the client shows the "Admin" link; the admin procedures check the role themselves. */
+  isAdmin: z.boolean(),
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;
