@@ -1,7 +1,7 @@
 // Routes in React Router data mode. Every screen is its own chunk (lazy), so the first visit to /login
 // loads only the shell, the login screen and zod.
 import { createBrowserRouter } from "react-router";
-import { ADMIN_PERSON_PATH, CLIENT_PATHS } from "../shared/routes";
+import { CLIENT_PATHS } from "../shared/routes";
 import { ErrorBoundary, HydrateFallback, Root } from "./routes/root";
 
 export const router = createBrowserRouter([
@@ -21,20 +21,8 @@ export const router = createBrowserRouter([
           { index: true, lazy: () => import("./routes/home") },
           { path: CLIENT_PATHS.mail, lazy: () => import("./routes/mail") },
           { path: CLIENT_PATHS.account, lazy: () => import("./routes/account") },
-          {
-            // The admin console: its own chunks (screens, words, CSV), loaded only when an admin opens it.
-            path: CLIENT_PATHS.admin,
-            lazy: () => import("./routes/admin/layout"),
-            children: [
-              { index: true, lazy: () => import("./routes/admin/mailboxes") },
-              { path: ADMIN_PERSON_PATH, lazy: () => import("./routes/admin/person") },
-              { path: CLIENT_PATHS.adminInvitations, lazy: () => import("./routes/admin/invitations") },
-              { path: CLIENT_PATHS.adminImport, lazy: () => import("./routes/admin/import") },
-              { path: CLIENT_PATHS.adminReconcile, lazy: () => import("./routes/admin/reconcile") },
-              { path: CLIENT_PATHS.adminAudit, lazy: () => import("./routes/admin/audit") },
-              { path: CLIENT_PATHS.adminStatistics, lazy: () => import("./routes/admin/statistics") },
-            ],
-          },
+          // The admin console: one chunk here; its sections are chunks it loads itself (client/routes/admin/layout.tsx).
+          { path: `${CLIENT_PATHS.admin}/*`, lazy: () => import("./routes/admin/layout") },
         ],
       },
       // Every other path: "page not found" (the server answers such paths with HTTP 404, see shared/routes.ts).

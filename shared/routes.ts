@@ -8,24 +8,15 @@ export const CLIENT_PATHS = {
   mail: "/mail",
   account: "/account",
   admin: "/admin",
-  adminInvitations: "/admin/invitations",
-  adminImport: "/admin/import",
-  adminReconcile: "/admin/reconcile",
-  adminAudit: "/admin/audit",
-  adminStatistics: "/admin/statistics",
 } as const;
 
-/** A person's page in the admin console: `/admin/people/<userId>`. */
-export const ADMIN_PERSON_PATH = "/admin/people/:userId";
-export function adminPersonPath(userId: string): string {
-  return `/admin/people/${encodeURIComponent(userId)}`;
-}
-const ADMIN_PERSON = /^\/admin\/people\/[^/]+$/;
+/** The admin console's pages: its sections and a person's page (`/admin/people/<userId>`). */
+const ADMIN_PAGE = /^\/admin(?:\/(?:invitations|import|reconcile|audit|statistics)|\/people\/[^/]+)?$/;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
-  return KNOWN.has(path) || ADMIN_PERSON.test(path);
+  return KNOWN.has(path) || ADMIN_PAGE.test(path);
 }

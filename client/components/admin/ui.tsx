@@ -1,12 +1,12 @@
 // Building blocks of the admin console: page header, sortable table headers, pagination, a modal dialog,
 // progress with a live announcement, state badges, one-time secrets, errors and CSV downloads.
-import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight, CircleAlert, X } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, CircleAlert, CircleX, MoveLeft, MoveRight } from "lucide-react";
 import Papa from "papaparse";
 import { useEffect, useRef, type ReactNode } from "react";
 import type { MailboxState } from "../../../shared/schemas/mailbox";
 import { failedForm } from "../../lib/form-result";
 import { useMessage } from "../../i18n/messages";
-import { CopyButton } from "../mail/copy-button";
+import { CopyButton } from "./copy-button";
 import { focusRing, smallSecondaryButtonClass } from "../ui";
 import { isValidationCode, validationMessage } from "../../../shared/i18n/validation";
 import type { Locale } from "../../../shared/i18n/locales";
@@ -81,13 +81,13 @@ export function Pagination({ page, pageSize, total, onPage }: { page: number; pa
       <p aria-live="polite">{w("common.rows", { from, to, total })}</p>
       <div className="flex items-center gap-2">
         <button type="button" className={smallSecondaryButtonClass} disabled={page <= 1} onClick={() => onPage(page - 1)}>
-          <ChevronLeft aria-hidden="true" className="size-4" />
+          <MoveLeft aria-hidden="true" className="size-4" />
           <span className="sr-only sm:not-sr-only">{w("common.prev")}</span>
         </button>
         <span>{w("common.page", { page, pages })}</span>
         <button type="button" className={smallSecondaryButtonClass} disabled={page >= pages} onClick={() => onPage(page + 1)}>
           <span className="sr-only sm:not-sr-only">{w("common.next")}</span>
-          <ChevronRight aria-hidden="true" className="size-4" />
+          <MoveRight aria-hidden="true" className="size-4" />
         </button>
       </div>
     </nav>
@@ -126,7 +126,7 @@ export function AdminDialog({ id, title, intro, onClose, children, wide }: { id:
             {title}
           </h2>
           <button type="button" onClick={onClose} className={`-mr-2 -mt-1 grid size-9 shrink-0 place-items-center rounded-lg text-gray-600 hover:bg-gray-100 hover:text-gray-900 ${focusRing}`}>
-            <X aria-hidden="true" className="size-5" />
+            <CircleX aria-hidden="true" className="size-5" />
             <span className="sr-only">{w("common.close")}</span>
           </button>
         </div>
@@ -195,7 +195,7 @@ export function ShownOnce({ label, hint, value }: { label: string; hint: string;
       <p className="text-sm font-semibold text-amber-900">{label}</p>
       <div className="flex items-center gap-2">
         <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-gray-200">{value}</code>
-        <CopyButton value={value} label={label} announce={w("common.copied")} />
+        <CopyButton value={value} label={`${w("common.copy")}: ${label}`} />
       </div>
       <p className="text-xs text-amber-900">
         {hint}. {w("common.shownOnce")}

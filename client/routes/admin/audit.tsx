@@ -1,6 +1,6 @@
 // The audit log: filters (who, action, target, result, dates), newest first with "more", and a CSV export of
 // everything the filter matches (built in the browser from the same pages).
-import { Download } from "lucide-react";
+import { FileDown } from "lucide-react";
 import { useId, useState } from "react";
 import { AuditTable, type AuditEntry } from "../../components/admin/audit-table";
 import { downloadCsv, ErrorNote, inputClass, labelClass, PageHeader } from "../../components/admin/ui";
@@ -60,7 +60,7 @@ export function Component() {
         intro={w("audit.intro")}
         actions={
           <button type="button" className={smallSecondaryButtonClass} disabled={exporting} onClick={() => void exportCsv()}>
-            {exporting ? <Spinner /> : <Download aria-hidden="true" className="size-4" />}
+            {exporting ? <Spinner /> : <FileDown aria-hidden="true" className="size-4" />}
             {w("audit.export")}
           </button>
         }
@@ -130,4 +130,3 @@ export function Component() {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

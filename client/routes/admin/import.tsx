@@ -1,6 +1,6 @@
 // Bulk onboarding: paste or upload a CSV, a dry run with per-row reasons, then invitations or direct creation,
 // progress while the worker creates the mailboxes, and the result CSV (secrets in it are handed out once).
-import { Download, Upload } from "lucide-react";
+import { FileDown, Upload } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import { Card, codeText, downloadCsvText, ErrorNote, inputClass, labelClass, PageHeader, Progress, TableFrame, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
@@ -212,7 +212,7 @@ function ImportProgress({ id }: { id: string }) {
         {resultCsv && (
           <div className="space-y-1.5">
             <button type="button" className={finished ? primaryButtonClass : secondaryButtonClass} onClick={() => downloadCsvText("import-result.csv", resultCsv)}>
-              <Download aria-hidden="true" className="size-4" />
+              <FileDown aria-hidden="true" className="size-4" />
               {w("import.downloadResult")}
             </button>
             <p className="text-xs text-amber-900">{w("common.shownOnce")}</p>
@@ -223,4 +223,3 @@ function ImportProgress({ id }: { id: string }) {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

@@ -1,9 +1,9 @@
 // Invitations: create one or many (typed names, a count, or a CSV of usernames), the links of the ones just created
 // (copy each, or download all as CSV — the links are shown only now), the list with status, revoking.
 import { keepPreviousData } from "@tanstack/react-query";
-import { Download, Upload } from "lucide-react";
+import { FileDown, Upload } from "lucide-react";
 import { useId, useState } from "react";
-import { CopyButton } from "../../components/mail/copy-button";
+import { CopyButton } from "../../components/admin/copy-button";
 import { usernamesFromCsv } from "../../components/admin/csv";
 import { Card, codeText, downloadCsv, ErrorNote, inputClass, labelClass, PageHeader, TableFrame, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
@@ -101,7 +101,7 @@ export function Component() {
           title={w("invitations.created", { count: created.invitations.length })}
           actions={
             <button type="button" className={smallSecondaryButtonClass} onClick={() => download(created)}>
-              <Download aria-hidden="true" className="size-4" />
+              <FileDown aria-hidden="true" className="size-4" />
               {w("common.downloadCsv")}
             </button>
           }
@@ -124,7 +124,7 @@ export function Component() {
                   <code className="min-w-0 flex-1 truncate font-mono text-xs text-gray-700" data-testid="invitation-link">
                     {item.link}
                   </code>
-                  <CopyButton value={item.link} label={w("invitations.copyLink", { name: item.username ?? w("invitations.anyName") })} announce={w("common.copied")} />
+                  <CopyButton value={item.link} label={w("invitations.copyLink", { name: item.username ?? w("invitations.anyName") })} />
                 </li>
               ))}
             </ul>
@@ -223,4 +223,3 @@ export function Component() {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

@@ -1,11 +1,11 @@
 // The mailboxes table: counts per state, search and filters (kept in the address, so back/forward and links work),
 // server-side sorting and paging, selecting rows or the whole filter, and actions with a dry-run preview.
 import { keepPreviousData } from "@tanstack/react-query";
-import { Search, ShieldCheck } from "lucide-react";
+import { Search, ShieldUser } from "lucide-react";
 import { useCallback, useId, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { MAILBOX_REASONS, MAILBOX_STATES, type MailboxReason, type MailboxState } from "../../../shared/schemas/mailbox";
-import { adminPersonPath } from "../../../shared/routes";
+import { adminPersonPath } from "../../components/admin/paths";
 import { mailboxReasonText } from "../../../shared/i18n/mailbox";
 import { isMailboxState } from "../../components/admin/states";
 import { ActionFlow, BULK_ACTIONS, type AdminActionType, type AdminTarget } from "../../components/admin/action-flow";
@@ -289,7 +289,7 @@ export function Component() {
                     </Link>
                     {row.admin && (
                       <span className="ml-1.5 inline-flex items-center gap-0.5 rounded bg-gray-100 px-1.5 text-xs text-gray-700">
-                        <ShieldCheck aria-hidden="true" className="size-3" />
+                        <ShieldUser aria-hidden="true" className="size-3" />
                         {w("mailboxes.admin")}
                       </span>
                     )}
@@ -343,4 +343,3 @@ function QuotaBar({ percent, label }: { percent: number; label: string }) {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

@@ -2,9 +2,9 @@
 // single-person actions (each with the dry-run preview; one-time secrets shown once; resolving a conflict).
 import { ArrowLeft } from "lucide-react";
 import { useCallback, useState } from "react";
-import { Link, useParams } from "react-router";
+import { Link } from "react-router";
 import { mailboxReasonText } from "../../../shared/i18n/mailbox";
-import { CLIENT_PATHS } from "../../../shared/routes";
+import { ADMIN_PATHS } from "../../components/admin/paths";
 import { isMailboxState } from "../../components/admin/states";
 import { ActionFlow, PERSON_ACTIONS, type AdminAction, type AdminActionType } from "../../components/admin/action-flow";
 import { AuditTable } from "../../components/admin/audit-table";
@@ -12,11 +12,9 @@ import { Card, ErrorNote, inputClass, labelClass, StateBadge, TableFrame, tdClas
 import { useAdminWords } from "../../components/admin/words";
 import { linkClass, primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass, Spinner } from "../../components/ui";
 import { useDocumentTitle, useI18n } from "../../i18n";
-import { formatBytes } from "../../lib/format-bytes";
 import { trpc } from "../../trpc";
 
-export function Component() {
-  const { userId = "" } = useParams();
+export function Component({ userId }: { userId: string }) {
   const w = useAdminWords();
   const { locale, formatDate, formatNumber } = useI18n();
   const person = trpc.admin.mailboxes.get.useQuery({ userId });
@@ -31,7 +29,7 @@ export function Component() {
   useDocumentTitle(data ? data.account.displayName || data.account.username : w("title"));
 
   const back = (
-    <Link to={CLIENT_PATHS.admin} className={`${linkClass} inline-flex items-center gap-1 text-sm`}>
+    <Link to={ADMIN_PATHS.mailboxes} className={`${linkClass} inline-flex items-center gap-1 text-sm`}>
       <ArrowLeft aria-hidden="true" className="size-4" />
       {w("person.back")}
     </Link>
@@ -96,11 +94,11 @@ export function Component() {
             <dl className="mt-1.5 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm" data-testid="live-figures">
               <dt className="text-gray-600">{w("person.quota")}</dt>
               <dd className="text-gray-900" data-testid="live-quota">
-                {formatBytes(live.quotaBytes, formatNumber)}
+                {formatMiB(live.quotaBytes, formatNumber)}
               </dd>
               <dt className="text-gray-600">{w("person.used")}</dt>
               <dd className="text-gray-900">
-                {formatBytes(live.quotaUsedBytes, formatNumber)}
+                {formatMiB(live.quotaUsedBytes, formatNumber)}
                 {live.percentInUse !== null && ` (${formatNumber(live.percentInUse)} %)`}
               </dd>
               <dt className="text-gray-600">{w("person.messages")}</dt>
@@ -215,6 +213,11 @@ export function Component() {
   );
 }
 
+/** Bytes as MiB, the unit quotas are set in ("2 048 MiB"). */
+function formatMiB(bytes: number, formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string): string {
+  return `${formatNumber(bytes / 1024 ** 2, { maximumFractionDigits: bytes < 10 * 1024 ** 2 ? 1 : 0 })} MiB`;
+}
+
 function ConflictForm({ username, onCancel, onSubmit }: { username: string; onCancel: () => void; onSubmit: (action: AdminAction) => void }) {
   const w = useAdminWords();
   const [resolution, setResolution] = useState<"rename" | "leave">("rename");
@@ -264,4 +267,3 @@ function ConflictForm({ username, onCancel, onSubmit }: { username: string; onCa
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

@@ -1,5 +1,5 @@
 // Reconcile: run now, the last report grouped by drift kind, and the proposed fixes applied after a confirmation.
-import { CheckCircle2, RefreshCw } from "lucide-react";
+import { BadgeCheck, RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { AdminDialog, Card, codeText, dangerButtonClass, ErrorNote, inputClass, PageHeader, TableFrame, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
@@ -69,7 +69,7 @@ export function Component() {
       {data && !data.error && open.length === 0 && (
         <Card>
           <p className="flex items-center gap-2 text-sm text-green-800">
-            <CheckCircle2 aria-hidden="true" className="size-5" />
+            <BadgeCheck aria-hidden="true" className="size-5" />
             {w("reconcile.clean")}
           </p>
         </Card>
@@ -192,4 +192,3 @@ export function Component() {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";

@@ -18,4 +18,3 @@ export function Component() {
   );
 }
 
-export { ContentErrorBoundary as ErrorBoundary } from "../../components/route-error";
