@@ -14,6 +14,7 @@ export const router = createBrowserRouter([
       { path: CLIENT_PATHS.login, lazy: () => import("./routes/login") },
       { path: CLIENT_PATHS.register, lazy: () => import("./routes/register") },
       { path: CLIENT_PATHS.logout, lazy: () => import("./routes/logout") },
+      { path: CLIENT_PATHS.reset, lazy: () => import("./routes/reset") },
       {
         id: "app",
         lazy: () => import("./routes/app-layout"),

@@ -8,15 +8,19 @@ export const CLIENT_PATHS = {
   mail: "/mail",
   account: "/account",
   admin: "/admin",
+  /** An admin-made platform password reset: /reset/<token>. */
+  reset: "/reset/:token",
 } as const;
 
-/** The admin console's pages: its sections and a person's page (`/admin/people/<userId>`). */
-const ADMIN_PAGE = /^\/admin(?:\/(?:invitations|import|reconcile|audit|statistics)|\/people\/[^/]+)?$/;
-
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
+const PATTERNS: readonly RegExp[] = [
+  /^\/reset\/[A-Za-z0-9_-]{22,128}$/,
+  // The admin console's sections and a person's page (`/admin/people/<userId>`).
+  /^\/admin(?:\/(?:invitations|import|reconcile|audit|statistics)|\/people\/[^/]+)?$/,
+];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
-  return KNOWN.has(path) || ADMIN_PAGE.test(path);
+  return KNOWN.has(path) || PATTERNS.some((pattern) => pattern.test(path));
 }

@@ -1,8 +1,10 @@
 import { router } from "../trpc";
+import { adminRouter } from "./admin";
 import { authRouter } from "./auth";
 import { mailboxRouter } from "./mailbox";
 
 export const appRouter = router({
+  admin: adminRouter,
   auth: authRouter,
   mailbox: mailboxRouter,
 });

@@ -1,0 +1,13 @@
+// admin.*: the admin console. Each area is its own file; add new ones here (import, reconcile, stats…).
+import { router } from "../../trpc";
+import { auditRouter } from "./audit";
+import { invitationsRouter } from "./invitations";
+import { jobsRouter } from "./jobs";
+import { mailboxesRouter } from "./mailboxes";
+
+export const adminRouter = router({
+  mailboxes: mailboxesRouter,
+  invitations: invitationsRouter,
+  audit: auditRouter,
+  jobs: jobsRouter,
+});
