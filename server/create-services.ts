@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { createImportService } from "./admin/import";
+import { createReconciler } from "./admin/reconcile";
 import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
@@ -91,24 +93,29 @@ export function createServices(
     now,
     logger,
   });
+  const audit = createAuditLog(db, now);
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now });
   return {
     config,
     db,
     logger,
     accounts,
-    audit: createAuditLog(db, now),
+    audit,
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),
     limits,
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
+    mailboxes,
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,
     endpoints,
     now,
     demoMode: demo,
+    imports: createImportService({ db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now }),
+    // NOTE: no alert notifier is wired into the services yet: drift is logged once per crossing (the `alerts` hook).
+    reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts: null }),
   };
 }

@@ -83,6 +83,8 @@ export async function main(): Promise<void> {
     await app.close();
     sweeper?.stop();
     auditRetention?.stop();
+    await services.reconciler.stop();
+    await services.imports.settled();
     await services.provisioner.stop();
     services.db.close();
     databaseLock?.release();
@@ -97,6 +99,7 @@ export async function main(): Promise<void> {
   services.provisioner.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   auditRetention = startAuditRetention(services);
+  services.reconciler.start();
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
     config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",

@@ -31,6 +31,7 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
     isAdmin: row.role === "admin",
+    ...(row.must_change_password ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -145,6 +146,7 @@ export const authRouter = router({
     ensureNotUsername("newPassword", input.newPassword, account.username);
     if (input.alsoMailbox) await setMailboxPassword(ctx, input.newPassword);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
+    ctx.accounts.setMustChangePassword(account.id, false);
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
     const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));

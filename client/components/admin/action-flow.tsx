@@ -1,6 +1,7 @@
 // One admin action for one person, a selection or a whole filter: parameters (a quota), then a dry-run preview
 // ("12 will be retried, 3 skipped because …") before anything changes, then progress for long runs, then results
 // (with one-time secrets shown once when the action made them).
+import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { primaryButtonClass, secondaryButtonClass, Spinner } from "../ui";
 import { AdminDialog, codeText, dangerButtonClass, ErrorNote, inputClass, labelClass, Progress, ShownOnce } from "./ui";
@@ -57,7 +58,9 @@ export function ActionFlow({
   const [quotaMiB, setQuotaMiB] = useState("");
   const [preview, setPreview] = useState<{ action: AdminAction; answer: Preview } | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const previewMutation = trpc.admin.mailboxes.preview.useMutation();
+  const utils = trpc.useUtils();
+  // The preview is a query (it changes nothing): fetched on demand, never cached.
+  const previewMutation = useMutation({ mutationFn: (input: RouterInputs["admin"]["mailboxes"]["preview"]) => utils.admin.mailboxes.preview.fetch(input, { staleTime: 0, gcTime: 0 }) });
   const performMutation = trpc.admin.mailboxes.perform.useMutation();
   const needsQuota = type === "setQuota";
   const title = w(`action.${type}`);

@@ -6,6 +6,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import type { MailboxState } from "../../../shared/schemas/mailbox";
 import { failedForm } from "../../lib/form-result";
 import { useMessage } from "../../i18n/messages";
+import type { UiMessage } from "../../i18n/types";
 import { CopyButton } from "./copy-button";
 import { focusRing, smallSecondaryButtonClass } from "../ui";
 import { isValidationCode, validationMessage } from "../../../shared/i18n/validation";
@@ -210,7 +211,7 @@ export function ErrorNote({ error }: { error: unknown }) {
   const w = useAdminWords();
   if (!error) return <div role="alert" className="sr-only" />;
   const { formError, fieldErrors } = failedForm(error, []);
-  const first = formError ?? Object.values(fieldErrors).find((value) => value !== undefined);
+  const first: UiMessage | undefined = formError ?? Object.values<UiMessage | undefined>(fieldErrors).find((value) => value !== undefined);
   return (
     <div role="alert" className="flex items-start gap-2 rounded-lg bg-red-50 p-3 text-sm text-red-800 ring-1 ring-red-200">
       <CircleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />

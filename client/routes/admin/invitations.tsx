@@ -34,8 +34,7 @@ export function Component() {
       .split(/[\s,;]+/)
       .map((name) => name.trim())
       .filter(Boolean);
-    const input = usernames.length > 0 ? { usernames } : Number(count) > 1 ? { count: Number(count) } : {};
-    setCreated(await create.mutateAsync(input));
+    setCreated(await create.mutateAsync(usernames.length > 0 ? { usernames } : Number(count) > 1 ? { count: Number(count) } : {}));
   }
 
   function download(result: Created) {

@@ -2,12 +2,16 @@
 import { router } from "../../trpc";
 import { auditRouter } from "./audit";
 import { invitationsRouter } from "./invitations";
+import { importRouter } from "./import";
 import { jobsRouter } from "./jobs";
 import { mailboxesRouter } from "./mailboxes";
+import { reconcileRouter } from "./reconcile";
 
 export const adminRouter = router({
   mailboxes: mailboxesRouter,
   invitations: invitationsRouter,
   audit: auditRouter,
   jobs: jobsRouter,
+  import: importRouter,
+  reconcile: reconcileRouter,
 });
