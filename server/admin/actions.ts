@@ -223,12 +223,16 @@ async function runOne(services: Services, action: AdminAction, userId: string, a
       return onOwned(async (address, active) => {
         if (active === want) return skipped("already");
         await services.mailcow.editMailbox(address, { active: want === 1 });
+        // Disabled on purpose: the reconcile does not report it as drift.
+        provisioner.store.setDeactivated(userId, want === 0, services.now());
         return done();
       });
     }
     case "setQuota":
       return onOwned(async (address) => {
         await services.mailcow.editMailbox(address, { quotaMiB: action.quotaMiB });
+        // The quota the platform knows (the reconcile compares Mailcow's with it).
+        provisioner.store.setQuota(userId, action.quotaMiB, services.now());
         return done({ params: { quotaMiB: action.quotaMiB } });
       });
     case "resetMailboxPassword":

@@ -11,6 +11,7 @@ import Papa from "papaparse";
 import type { Logger } from "pino";
 import {
   IMPORT_MAX_ROWS,
+  IMPORT_ROW_PROBLEMS,
   type ImportMode,
   type ImportPreview,
   type ImportPreviewRow,
@@ -46,10 +47,12 @@ export class ImportFileError extends Error {
 }
 
 /**
- * Creates one invitation with the username pre-set; returns its id and the link (shown once). Supplied by the
- * invitations module; without it, mode `invitations` is refused.
+ * Creates one invitation with the username pre-set: its id and link (shown once), or the validation code that refused
+ * it (e.g. already invited). The router supplies it from the invitations module (server/admin/invitations.ts).
  */
-export type InvitationMaker = (input: { username: string; displayName: string | null; actor: AdminActor }) => { id: string; link: string };
+export type InvitationMaker = (input: { username: string; displayName: string | null; actor: AdminActor }) =>
+  | { id: string; link: string }
+  | { refused: string };
 
 export interface ImportDeps {
   db: Db;
@@ -62,7 +65,6 @@ export interface ImportDeps {
   mailDomain: string;
   logger: Logger;
   now: () => number;
-  invitations?: InvitationMaker | null;
   /** argon2 hashes the import runs at once (it leaves the rest of the CPU to sign-ins). */
   hashConcurrency?: number;
 }
@@ -170,14 +172,14 @@ export function createImportService(deps: ImportDeps) {
       return { line, username, displayName, quotaMiB, ok: problems.length === 0, problems };
     });
 
-    const byProblem: Partial<Record<ImportRowProblem, number>> = {};
-    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] = (byProblem[kind] ?? 0) + 1;
+    const byProblem = Object.fromEntries(IMPORT_ROW_PROBLEMS.map((kind) => [kind, 0])) as Record<ImportRowProblem, number>;
+    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] += 1;
     const valid = out.filter((r) => r.ok);
     const quotaNeededMiB = valid.reduce((sum, r) => sum + (r.quotaMiB ?? config.MAILBOX_QUOTA_MIB), 0);
     return {
       hasHeader,
       rows: out,
-      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem: byProblem as Record<ImportRowProblem, number> },
+      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem },
       room: room && {
         mailboxesLeft: room.mailboxesLeft,
         quotaLeftMiB: room.quotaLeftMiB,
@@ -261,11 +263,15 @@ export function createImportService(deps: ImportDeps) {
 
   function createInvitation(jobId: string, row: RowRow, actor: AdminActor, store: JobSecrets, make: InvitationMaker) {
     const invitation = make({ username: row.username, displayName: row.display_name, actor });
+    if ("refused" in invitation) {
+      rowDone.run({ jobId, line: row.line, status: "failed", reason: invitation.refused, userId: null, invitationId: null });
+      return;
+    }
     rowDone.run({ jobId, line: row.line, status: "created", reason: null, userId: null, invitationId: invitation.id });
     store.byLine.set(row.line, invitation.link);
   }
 
-  async function runJob(jobId: string, mode: ImportMode, actor: AdminActor) {
+  async function runJob(jobId: string, mode: ImportMode, actor: AdminActor, invitations: InvitationMaker | null) {
     const store = secrets.get(jobId)!;
     const waiting = getRows.all(jobId).filter((r) => r.status === "waiting");
     try {
@@ -274,7 +280,7 @@ export function createImportService(deps: ImportDeps) {
         // the mailboxes of the earlier rows.
         await Promise.all(waiting.map((row) => createDirect(jobId, row, actor, store)));
       } else {
-        for (const row of waiting) createInvitation(jobId, row, actor, store, deps.invitations!);
+        for (const row of waiting) createInvitation(jobId, row, actor, store, invitations!);
       }
       finishJob.run({ id: jobId, state: "done", now: now() });
       log.info({ importId: jobId, mode, rows: waiting.length }, "import finished");
@@ -289,8 +295,13 @@ export function createImportService(deps: ImportDeps) {
     preview,
 
     /** Validates again (Mailcow may have changed since the preview), records the job, and runs it in the background. */
-    async start(csv: string, mode: ImportMode, actor: AdminActor): Promise<{ id: string; preview: ImportPreview }> {
-      if (mode === "invitations" && !deps.invitations) throw new ImportFileError("import.invitationsUnavailable");
+    async start(
+      csv: string,
+      mode: ImportMode,
+      actor: AdminActor,
+      invitations: InvitationMaker | null = null,
+    ): Promise<{ id: string; preview: ImportPreview }> {
+      if (mode === "invitations" && !invitations) throw new ImportFileError("import.invitationsUnavailable");
       const checked = await preview(csv);
       const id = randomUUID();
       db.transaction(() => {
@@ -317,13 +328,13 @@ export function createImportService(deps: ImportDeps) {
         });
       })();
       secrets.set(id, { byLine: new Map(), delivered: false });
-      const job = runJob(id, mode, actor).finally(() => running.delete(id));
+      const job = runJob(id, mode, actor, invitations).finally(() => running.delete(id));
       running.set(id, job);
       return { id, preview: checked };
     },
 
     /** Progress, per-row results and (once) the result CSV with the passwords or links. Null for an unknown id. */
-    status(id: string): ImportStatus | null {
+    status(id: string, { deliverSecrets = true } = {}): ImportStatus | null {
       const job = getJob.get(id);
       if (!job) return null;
       const rows = getRows.all(id);
@@ -333,7 +344,7 @@ export function createImportService(deps: ImportDeps) {
       const active = mailboxStates.filter((s) => s === "active").length;
       const done = job.state !== "running";
       const store = secrets.get(id);
-      const withSecrets = done && store !== undefined && !store.delivered;
+      const withSecrets = deliverSecrets && done && store !== undefined && !store.delivered;
       let resultCsv: string | null = null;
       if (done) {
         const header = `line,username,address,status,reason,${job.mode === "direct" ? "password" : "invitationLink"}`;

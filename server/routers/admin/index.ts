@@ -1,6 +1,7 @@
 // admin.*: the admin console. Each area is its own file; add new ones here (import, reconcile, stats…).
 import { router } from "../../trpc";
 import { auditRouter } from "./audit";
+import { importRouter } from "./import";
 import { invitationsRouter } from "./invitations";
 import { importRouter } from "./import";
 import { jobsRouter } from "./jobs";
