@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, expect, onTestFailed, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { launchBrowser, openPage, ROOT, screenshot, startServer, type RunningServer } from "./harness";
@@ -91,6 +91,10 @@ function csvOfPeople(): string {
 test("an admin imports 50 people, two sign up with invitations, a failed mailbox is retried, a quota changed, all in the audit log", async () => {
   const watched = await openPage(browser, DESKTOP);
   const { page } = watched;
+  onTestFailed(async () => {
+    await screenshot(page, "admin-failure");
+    console.error(watched.errors.join("\n"), server.logs.join("").slice(-4000));
+  });
 
   // An employee without the role sees no console (the server refuses admin.* as well).
   const plain = trpcSession(server.url);
@@ -106,7 +110,7 @@ test("an admin imports 50 people, two sign up with invitations, a failed mailbox
   await page.fill("input[name=login]", "boss");
   await page.fill("input[name=password]", PASSWORD);
   await page.getByRole("button", { name: "Войти" }).click();
-  await page.waitForURL(`${server.url}/mail`);
+  await page.waitForURL(`${server.url}/`);
   await page.getByRole("link", { name: "Администрирование" }).click();
   await page.getByTestId("admin-mailboxes").waitFor();
   await expect.poll(() => page.getByTestId("mailboxes-table").locator("tbody tr[data-username]").count(), POLL).toBe(2);

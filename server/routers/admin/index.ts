@@ -3,7 +3,6 @@ import { router } from "../../trpc";
 import { auditRouter } from "./audit";
 import { importRouter } from "./import";
 import { invitationsRouter } from "./invitations";
-import { importRouter } from "./import";
 import { jobsRouter } from "./jobs";
 import { mailboxesRouter } from "./mailboxes";
 import { reconcileRouter } from "./reconcile";
