@@ -26,7 +26,7 @@ export function Component() {
   const id = useId();
   const utils = trpc.useUtils();
   const [filter, setFilter] = useState<Filter>({});
-  const list = trpc.admin.audit.list.useInfiniteQuery({ ...filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined });
+  const list = trpc.admin.audit.list.useInfiniteQuery({ ...filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined, refetchOnMount: "always" });
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const entries = list.data?.pages.flatMap((page) => page.items) ?? [];

@@ -59,7 +59,7 @@ export function Component() {
   const page = Math.max(1, Number(params.get("page")) || 1);
   const sortParam = params.get("sort");
   const sort = { field: isSortBy(sortParam) ? sortParam : "username", dir: (params.get("dir") === "desc" ? "desc" : "asc") as SortDirection };
-  const list = trpc.admin.mailboxes.list.useQuery({ filter, sort, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, { placeholderData: keepPreviousData });
+  const list = trpc.admin.mailboxes.list.useQuery({ filter, sort, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, { placeholderData: keepPreviousData, refetchOnMount: "always" });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [wholeFilter, setWholeFilter] = useState(false);
   const [action, setAction] = useState<AdminActionType | null>(null);

@@ -17,7 +17,7 @@ import { trpc } from "../../trpc";
 export function Component({ userId }: { userId: string }) {
   const w = useAdminWords();
   const { locale, formatDate, formatNumber } = useI18n();
-  const person = trpc.admin.mailboxes.get.useQuery({ userId });
+  const person = trpc.admin.mailboxes.get.useQuery({ userId }, { refetchOnMount: "always" });
   const utils = trpc.useUtils();
   const [action, setAction] = useState<{ type: AdminActionType; action?: AdminAction } | null>(null);
   const [conflictOpen, setConflictOpen] = useState(false);
