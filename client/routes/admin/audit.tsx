@@ -93,7 +93,7 @@ export function Component() {
             <option value="">{w("state.all")}</option>
             {RESULTS.map((value) => (
               <option key={value} value={value}>
-                {value}
+                {w(`audit.result.${value}`)}
               </option>
             ))}
           </select>
