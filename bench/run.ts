@@ -3,8 +3,9 @@
 //
 //   npm run bench                  the full run (about three minutes), writes docs/benchmarks.md
 //   npm run bench -- --quick       shorter runs and a 200-job drain, prints only
-//   npm run bench -- --only=drain  one or more of signup,info,drain,bundle,startup,attack; prints only
+//   npm run bench -- --only=drain  one or more of signup,info,drain,bundle,startup,attack,admin; prints only
 import os from "node:os";
+import { benchAdminList } from "./admin-list";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchDrain, CALLS_PER_ATTEMPT, type DrainResult } from "./drain";
 import { benchInfo, type InfoResult } from "./info";
@@ -155,6 +156,19 @@ async function main() {
       ratio: f(startup.rssRatio),
       target: "—",
       result: "—",
+    });
+  }
+
+  if (wanted("admin")) {
+    step("admin table: 100,000 accounts, pages of 50 with filters, search, sorting and deep offsets");
+    const admin = await benchAdminList();
+    rows.push({
+      figure: `Admin table page (${admin.users.toLocaleString("en")} accounts, ${admin.pages} pages)`,
+      measured: `p95 ${f(admin.p95Ms, 1)} ms (p50 ${f(admin.p50Ms, 1)} ms, max ${f(admin.maxMs, 1)} ms)`,
+      baseline: "—",
+      ratio: "—",
+      target: "p95 < 100 ms",
+      result: verdict(admin.p95Ms < 100),
     });
   }
 

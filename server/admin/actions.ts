@@ -36,7 +36,7 @@ const PREVIEW_ITEMS = 500;
 const RETRYABLE = new Set(["pending", "provisioning", "failed", "needs_password"]);
 
 function resolveTarget(services: Services, target: ActionTarget): string[] {
-  return "userIds" in target ? [...new Set(target.userIds)] : matchingUserIds(services.db, target.filter);
+  return "userIds" in target ? [...new Set(target.userIds)] : matchingUserIds(services.db, services.mailDomain, target.filter);
 }
 
 function load(services: Services, userId: string): Person {
