@@ -8,7 +8,7 @@ import { createTestClient, createTestServices } from "../test/create-test-contex
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 import { createCallerFactory } from "../trpc";
 import type { Services } from "../services";
-import { parseImportCsv } from "./import";
+import { generatePassword, parseImportCsv } from "./import";
 
 const mailcow = useMailcowEmulator();
 const createCaller = createCallerFactory(appRouter);
@@ -49,6 +49,30 @@ describe("CSV parsing", () => {
     expect(() => parseImportCsv("username,displayName\n")).toThrow("import.noRows");
     expect(() => parseImportCsv(Array.from({ length: 10_001 }, (_, i) => `u${i},U`).join("\n"))).toThrow("import.tooManyRows");
     expect(parseImportCsv(Array.from({ length: 10_000 }, (_, i) => `u${i},U`).join("\n")).rows).toHaveLength(10_000);
+  });
+});
+
+describe("one-time passwords and interrupted jobs", () => {
+  test("generated passwords: 20 characters, every class, a letter first, all different", () => {
+    const passwords = Array.from({ length: 200 }, generatePassword);
+    for (const pw of passwords) {
+      expect(pw).toMatch(/^[a-z][A-Za-z0-9\-_.!+]{19}$/);
+      expect(pw).toMatch(/[A-Z]/);
+      expect(pw).toMatch(/[0-9]/);
+      expect(pw).toMatch(/[-_.!+]/);
+    }
+    expect(new Set(passwords).size).toBe(200);
+  });
+
+  test("a job cut short by a stop ends as failed at the next start; its waiting rows are not created", () => {
+    const services = createTestServices({}, { mailcow: mailcow.config });
+    services.db.prepare("INSERT INTO import_job (id, mode, state, actor_id, total, created_at) VALUES ('j1', 'direct', 'running', NULL, 2, 1)").run();
+    services.db.prepare("INSERT INTO import_row (job_id, line, username, status) VALUES ('j1', 1, 'a1', 'created'), ('j1', 2, 'a2', 'waiting')").run();
+    expect(services.imports.failInterrupted()).toBe(1);
+    const status = services.imports.status("j1")!;
+    expect(status).toMatchObject({ state: "failed", created: 1, failed: 1 });
+    expect(status.rows[1]).toMatchObject({ status: "failed", reason: "import.interrupted" });
+    expect(services.imports.failInterrupted()).toBe(0);
   });
 });
 

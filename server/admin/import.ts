@@ -22,7 +22,7 @@ import { DisplayNameSchema, isReservedUsername, UsernameSchema } from "../../sha
 import type { MailboxReason, MailboxState } from "../../shared/schemas/mailbox";
 import type { AuditLog } from "../audit/audit-log";
 import { UsernameTakenError, type Accounts } from "../auth/accounts";
-import { hashPassword } from "../auth/password";
+import { hashGeneratedPassword } from "../auth/password";
 import type { Db } from "../db/open-database";
 import type { AppConfig } from "../env";
 import type { MailboxService } from "../mailbox/service";
@@ -88,17 +88,21 @@ export function parseImportCsv(csv: string): { hasHeader: boolean; rows: CsvRow[
   return { hasHeader, rows };
 }
 
-/** A one-time password: 20 characters with lower and upper case, digits and a sign (any Mailcow policy passes). */
+/**
+ * A one-time password: 20 characters with lower and upper case, digits and a sign (any Mailcow policy passes). It
+ * starts with a letter, so a spreadsheet opening the result CSV never reads it as a formula.
+ */
 export function generatePassword(): string {
-  const groups = ["abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "-_.!+"];
+  const lower = "abcdefghijkmnpqrstuvwxyz";
+  const groups = [lower, "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "-_.!+"];
   const all = groups.join("");
   const chars = groups.map((g) => g[randomInt(g.length)]!);
-  while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
+  while (chars.length < 19) chars.push(all[randomInt(all.length)]!);
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
   }
-  return chars.join("");
+  return lower[randomInt(lower.length)]! + chars.join("");
 }
 
 const csvCell = (value: string) => (/[",\r\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -225,6 +229,7 @@ export function createImportService(deps: ImportDeps) {
     mailbox_reason: MailboxReason | null;
   }
   const getJob = db.prepare<[string], JobRow>("SELECT * FROM import_job WHERE id = ?");
+
   const getRows = db.prepare<[string], RowRow>(
     `SELECT r.*, m.state AS state, m.reason AS mailbox_reason FROM import_row r LEFT JOIN mailbox m ON m.user_id = r.user_id
      WHERE r.job_id = ? ORDER BY r.line`,
@@ -233,7 +238,7 @@ export function createImportService(deps: ImportDeps) {
   /** Creates one account with a one-time password and queues its mailbox (one transaction). */
   async function createDirect(jobId: string, row: RowRow, actor: AdminActor, store: JobSecrets) {
     const password = generatePassword();
-    const passwordHash = await hashLimit(() => hashPassword(password));
+    const passwordHash = await hashLimit(() => hashGeneratedPassword(password));
     try {
       db.transaction(() => {
         const account = accounts.insert({ username: row.username, displayName: row.display_name, passwordHash });
@@ -384,6 +389,17 @@ export function createImportService(deps: ImportDeps) {
         resultCsv,
         secretsIncluded: withSecrets,
       };
+    },
+
+    /**
+     * At server start (the database lock makes it the only server): jobs cut short by a stop or crash end as failed,
+     * their remaining rows are not created (the one-time secrets went with the process). Returns how many jobs.
+     */
+    failInterrupted(): number {
+      return db.transaction(() => {
+        db.prepare("UPDATE import_row SET status = 'failed', reason = 'import.interrupted' WHERE status = 'waiting'").run();
+        return db.prepare("UPDATE import_job SET state = 'failed', finished_at = ? WHERE state = 'running'").run(now()).changes;
+      })();
     },
 
     /** Resolves when the job has handled every row (tests and shutdown). */
