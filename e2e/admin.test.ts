@@ -219,10 +219,25 @@ test("an admin imports 50 people, two sign up with invitations, a failed mailbox
   const [auditCsv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Экспорт CSV" }).click()]);
   expect(readFileSync((await auditCsv.path())!, "utf8")).toContain("admin.mailboxes.setQuota");
 
+  // ---- Reconcile: a quota changed in Mailcow behind the platform's back is reported and fixed after a confirmation.
+  const edited = await fetch(`${mailcow.url}/edit/mailbox`, {
+    method: "POST",
+    headers: { "X-API-Key": mailcow.apiKey, "content-type": "application/json" },
+    body: JSON.stringify({ items: [`${invited[0]!.username}@${mailcow.domain}`], attr: { quota: "3072" } }),
+  });
+  expect(edited.ok).toBe(true);
   await page.getByRole("link", { name: "Сверка" }).click();
   await page.getByRole("button", { name: "Сверить сейчас" }).click();
-  await expect.poll(() => page.getByTestId("admin-reconcile").textContent(), POLL).toContain("Последняя сверка");
+  const drift = page.getByTestId("drift-quota_changed");
+  await drift.waitFor({ timeout: POLL.timeout });
+  await drift.getByRole("checkbox", { name: `Выбрать ${invited[0]!.username}@${mailcow.domain}` }).check();
+  await drift.getByRole("combobox").selectOption("restore_quota");
   await screenshots(page, "reconcile");
+  await page.getByRole("button", { name: "Применить исправления (1)" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Применить" }).click();
+  await expect.poll(() => page.getByTestId("admin-reconcile").textContent(), POLL).toContain("Исправлений применено: 1");
+  await expect.poll(() => mailcow.mailbox(`${invited[0]!.username}@${mailcow.domain}`)?.quotaMiB ?? null, POLL).not.toBe(3072);
+  await screenshots(page, "reconcile-fixed");
   await page.getByRole("link", { name: "Статистика" }).click();
   await page.getByTestId("admin-statistics").waitFor();
   await screenshots(page, "statistics");

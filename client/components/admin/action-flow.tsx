@@ -117,6 +117,7 @@ export function ActionFlow({
               ) : (
                 <p className="font-semibold text-gray-900">{w("action.willApply", { count: preview.answer.will })}</p>
               )}
+              {preview.action.type === "setQuota" && <p className="text-gray-800">{w("action.newQuota", { quota: preview.action.quotaMiB })}</p>}
               {preview.answer.skipped > 0 && (
                 <>
                   <p className="text-gray-800">{w("action.willSkip", { count: preview.answer.skipped })}</p>
@@ -126,6 +127,18 @@ export function ActionFlow({
                     ))}
                   </ul>
                 </>
+              )}
+              {preview.answer.items.length > 0 && (
+                <details className="text-gray-700">
+                  <summary className="cursor-pointer rounded text-sm font-medium text-pink-700">{w("action.who", { count: preview.answer.items.length })}</summary>
+                  <ul className="mt-1 max-h-40 space-y-0.5 overflow-y-auto text-xs">
+                    {preview.answer.items.map((item) => (
+                      <li key={item.userId}>
+                        {item.username ?? item.userId}: {item.outcome === "will" ? w("action.outcomeWill") : codeText(w, locale, item.why ?? "skip")}
+                      </li>
+                    ))}
+                  </ul>
+                </details>
               )}
             </div>
             <ErrorNote error={performMutation.error} />
