@@ -203,6 +203,11 @@ ${markdown}
       target: "p95 < 100 ms",
       result: verdict(admin.p95Ms < 100),
     });
+    notes.push(
+      `Admin table: seeded in ${f(admin.seedSeconds, 1)} s; slowest mixes by median: ` +
+        admin.byMix.slice(0, 3).map((m) => `${m.mix} ${f(m.medianMs, 1)} ms`).join("; ") +
+        ". Every page is an index walk plus the page's 50 rows; the figures scale with the machine's load.",
+    );
   }
 
   const head = ["figure", "measured", "baseline (same run)", "ratio", "target", "result"];
