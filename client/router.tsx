@@ -25,6 +25,8 @@ export const router = createBrowserRouter([
           { path: CLIENT_PATHS.inboxMessage, lazy: () => import("./routes/inbox") },
           { path: CLIENT_PATHS.mailSettings, lazy: () => import("./routes/mail-settings") },
           { path: CLIENT_PATHS.account, lazy: () => import("./routes/account") },
+          // The admin console: one chunk here; its sections are chunks it loads itself (client/routes/admin/layout.tsx).
+          { path: `${CLIENT_PATHS.admin}/*`, lazy: () => import("./routes/admin/layout") },
         ],
       },
       // Every other path: "page not found" (the server answers such paths with HTTP 404, see shared/routes.ts).

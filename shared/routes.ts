@@ -10,13 +10,19 @@ export const CLIENT_PATHS = {
   account: "/account",
   inbox: "/mail/inbox",
   inboxMessage: "/mail/inbox/:folder/:uid",
+  admin: "/admin",
   /** An admin-made platform password reset: /reset/<token>. */
   reset: "/reset/:token",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
-// A reset link (/reset/<token>); a message in the inbox (/mail/inbox/<folder, URL-encoded>/<uid>).
-const PATTERNS: readonly RegExp[] = [/^\/reset\/[A-Za-z0-9_-]{22,128}$/, /^\/mail\/inbox\/[^/]+\/\d+$/];
+// A reset link (/reset/<token>); a message in the inbox (/mail/inbox/<folder, URL-encoded>/<uid>); the admin
+// console's sections and a person's page (/admin/people/<userId>).
+const PATTERNS: readonly RegExp[] = [
+  /^\/reset\/[A-Za-z0-9_-]{22,128}$/,
+  /^\/mail\/inbox\/[^/]+\/\d+$/,
+  /^\/admin(?:\/(?:invitations|import|reconcile|audit|statistics)|\/people\/[^/]+)?$/,
+];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {

@@ -30,6 +30,7 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     displayName: row.display_name,
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
+    isAdmin: row.role === "admin",
     ...(row.must_change_password ? { mustChangePassword: true } : {}),
   };
 }
