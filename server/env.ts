@@ -186,6 +186,11 @@ export const EnvSchema = z
     HTTP_BODY_TIMEOUT_MS: milliseconds.default(10_000),
     /** Expired sessions are deleted from the database this often. */
     SESSION_CLEANUP_INTERVAL_MINUTES: positiveInt.default(60),
+
+    /** Personal aliases (extra addresses delivering to the user's mailbox) a user may add on the Mail page. */
+    MAX_ALIASES_PER_USER: z.coerce.number({ error: "expected a whole number" }).int().min(0).max(100, "at most 100").default(3),
+    /** How long a phone set-up link (QR code) stays valid, in minutes; it also works only once. */
+    DEVICE_SETUP_TTL_MINUTES: positiveInt.max(60, "at most 60").default(10),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {

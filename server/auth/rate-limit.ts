@@ -36,7 +36,23 @@ export interface RateLimitSettings {
   now?: () => number;
 }
 
-export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry";
+export type UserAction =
+  | "auth.changePassword"
+  | "auth.deleteAccount"
+  | "mailbox.create"
+  | "mailbox.updatePassword"
+  | "mailbox.retry"
+  | MailAccessRead
+  | "mailbox.aliases.add"
+  | "mailbox.aliases.remove"
+  | "mailbox.appPasswords.create"
+  | "mailbox.appPasswords.revoke"
+  | "mailbox.deviceSetup.start";
+
+/** Reads behind a settings page (each asks Mailcow): a budget READ_BUDGET_FACTOR times the actions' one. */
+type MailAccessRead = "mailbox.aliases.list" | "mailbox.appPasswords.list";
+const READ_ACTIONS: ReadonlySet<UserAction> = new Set<MailAccessRead>(["mailbox.aliases.list", "mailbox.appPasswords.list"]);
+const READ_BUDGET_FACTOR = 20;
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -118,6 +134,7 @@ export function createLimits(settings: RateLimitSettings): Limits {
   const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
   const registrationsByName = new RateLimiterMemory({ keyPrefix: "register-name", points: loginPoints, duration: 3600 });
   const userActions = new RateLimiterMemory({ keyPrefix: "user-action", points: settings.userActionPoints, duration: settings.userActionWindowSeconds });
+  const userReads = new RateLimiterMemory({ keyPrefix: "user-read", points: settings.userActionPoints * READ_BUDGET_FACTOR, duration: settings.userActionWindowSeconds });
   const checkLogins = new RateLimiterMemory({ keyPrefix: "check-login-user", points: settings.checkLoginPerHour, duration: 3600 });
 
   const hashing = pLimit(settings.hashConcurrency);
@@ -179,7 +196,7 @@ export function createLimits(settings: RateLimitSettings): Limits {
       ]);
     },
     async userAction(userId, action) {
-      await userActions.consume(`${action}:${userId}`).catch(retryAfter);
+      await (READ_ACTIONS.has(action) ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
     },
     async checkLogin(userId) {
       await checkLogins.consume(userId).catch(retryAfter);

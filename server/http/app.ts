@@ -15,6 +15,7 @@ import { DEFAULT_LOCALE, parseLocale, validationMessage } from "../../shared/i18
 import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
+import { deviceSetupRoutes } from "./device-setup";
 import { mailClientConfigRoutes } from "./mail-client-config";
 import { countTrpcError, installMetrics } from "./metrics";
 
@@ -200,6 +201,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   });
 
   await app.register(mailClientConfigRoutes, { services });
+  await app.register(deviceSetupRoutes, { services });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;
   if (clientDir && indexHtml && existsSync(indexHtml)) {
