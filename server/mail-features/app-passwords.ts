@@ -2,8 +2,9 @@
 // keeps no copy), revoke. Every call names the owner's address (Mailcow 2026-07a moves an app password to whatever
 // mailbox `username` names, and lists per mailbox with `get/app-passwd/all/<mailbox>`).
 //
-// The platform's own credential for the web inbox is an app password too, named "Platform Mail …": it is listed as
-// "used by the inbox", and revoking it needs an explicit confirmation (the inbox then makes itself a new one).
+// The platform's own credential for the web inbox is an app password too ("Platform inbox", its id kept in the
+// inbox's `inbox_credential` table): it is listed as "used by the inbox", and revoking it needs an explicit
+// confirmation (the inbox then replaces it once).
 import { randomInt } from "node:crypto";
 import {
   isPlatformAppPasswordName,
@@ -39,19 +40,27 @@ export function generateAppPassword(): string {
   }
 }
 
-export function appPasswordSummary(entry: MailcowAppPassword): AppPasswordSummary {
+export function appPasswordSummary(entry: MailcowAppPassword, inboxId: number | null = null): AppPasswordSummary {
   return {
     id: entry.id,
     name: entry.name,
     protocols: entry.protocols,
     active: entry.active,
     createdAt: entry.created ? entry.created.toISOString() : null,
-    usedBy: isPlatformAppPasswordName(entry.name) ? "inbox" : null,
+    usedBy: entry.id === inboxId || isPlatformAppPasswordName(entry.name) ? "inbox" : null,
   };
 }
 
-export function createAppPasswords(deps: Pick<MailFeatureDeps, "mailcow" | "mailboxes">) {
-  const { mailcow } = deps;
+export function createAppPasswords(deps: Pick<MailFeatureDeps, "mailcow" | "mailboxes" | "db">) {
+  const { mailcow, db } = deps;
+
+  /** The app password the inbox uses, when the inbox keeps one for this user (its table may not exist). */
+  function inboxId(userId: string): number | null {
+    const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inbox_credential'").get();
+    if (!table) return null;
+    const row = db.prepare<[string], { app_password_id: number }>("SELECT app_password_id FROM inbox_credential WHERE user_id = ?").get(userId);
+    return row?.app_password_id ?? null;
+  }
 
   /** Creates an app password on the owner's mailbox; the caller has checked the mailbox. */
   async function createFor(address: string, name: string, protocols: AppPasswordProtocolName[]): Promise<Result<{ appPassword: AppPasswordSummary; password: string }>> {
@@ -76,7 +85,8 @@ export function createAppPasswords(deps: Pick<MailFeatureDeps, "mailcow" | "mail
       return deps.mailboxes.withOwnedMailbox(userId, async (owned) => {
         try {
           const list = await mailcow.listAppPasswords(owned.address);
-          return ok(list.map(appPasswordSummary).sort((a, b) => b.id - a.id));
+          const inbox = inboxId(userId);
+          return ok(list.map((entry) => appPasswordSummary(entry, inbox)).sort((a, b) => b.id - a.id));
         } catch (error) {
           return fail(mailcowProblem(error));
         }
@@ -93,7 +103,7 @@ export function createAppPasswords(deps: Pick<MailFeatureDeps, "mailcow" | "mail
         try {
           const entry = (await mailcow.listAppPasswords(owned.address)).find((candidate) => candidate.id === id);
           if (!entry) return fail({ kind: "field", field: "id", code: "appPassword.notFound", status: "conflict" });
-          const summary = appPasswordSummary(entry);
+          const summary = appPasswordSummary(entry, inboxId(userId));
           if (summary.usedBy === "inbox" && !confirmInbox) return fail({ kind: "field", field: "id", code: "appPassword.usedByInbox", status: "conflict" });
           const deleted = await mailcow.deleteAppPasswords(owned.address, [id]);
           if (!deleted.includes(id)) return fail({ kind: "field", field: "id", code: "appPassword.notFound", status: "conflict" });

@@ -215,7 +215,7 @@ describe("mailbox.appPasswords", () => {
     const ada = await signedUp(services);
     const bob = await signedUp(services, "bob");
     await rejection(ada.mailbox.appPasswords.create({ name: "  " }), "BAD_REQUEST");
-    expect((await rejection(ada.mailbox.appPasswords.create({ name: "Platform Mail inbox" }), "BAD_REQUEST")).message).toContain("appPassword.nameReserved");
+    expect((await rejection(ada.mailbox.appPasswords.create({ name: "platform inbox" }), "BAD_REQUEST")).message).toContain("appPassword.nameReserved");
     await rejection(ada.mailbox.appPasswords.create({ name: "x", protocols: [] }), "BAD_REQUEST");
     // @ts-expect-error -- an unknown protocol
     await rejection(ada.mailbox.appPasswords.create({ name: "x", protocols: ["imap_access"] }), "BAD_REQUEST");
@@ -227,13 +227,25 @@ describe("mailbox.appPasswords", () => {
   test("the inbox's own app password is marked, and revoking it needs a confirmation", async () => {
     const { services } = setup();
     const ada = await signedUp(services);
-    const inbox = await services.mailcow.addAppPassword({ mailbox: ADA, name: "Platform Mail (web inbox)", password: "Inbox-Cred-2026-xyzzy", protocols: ["imap", "smtp"] });
+    const inbox = await services.mailcow.addAppPassword({ mailbox: ADA, name: "Platform inbox", password: "Inbox-Cred-2026-xyzzy", protocols: ["imap", "smtp"] });
     const listed = (await ada.mailbox.appPasswords.list()).find((p) => p.id === inbox.id);
     expect(listed?.usedBy).toBe("inbox");
     expect((await rejection(ada.mailbox.appPasswords.revoke({ id: inbox.id }), "CONFLICT")).message).toBe("appPassword.usedByInbox");
     expect(mailcow.emulator.checkLogin(ADA, "Inbox-Cred-2026-xyzzy", "imap")).toBe(true);
     await ada.mailbox.appPasswords.revoke({ id: inbox.id, confirmInbox: true });
     expect(mailcow.emulator.checkLogin(ADA, "Inbox-Cred-2026-xyzzy", "imap")).toBe(false);
+  });
+
+  test("the inbox's credential is also recognised by the id the inbox keeps (inbox_credential), whatever its name", async () => {
+    const { services } = setup();
+    const ada = await signedUp(services);
+    const other = await services.mailcow.addAppPassword({ mailbox: ADA, name: "Webmail reader", password: "Inbox-Cred-2026-plugh", protocols: ["imap"] });
+    // The inbox's table as the inbox keeps it (the columns this feature reads).
+    services.db.exec("CREATE TABLE IF NOT EXISTS inbox_credential (user_id TEXT PRIMARY KEY, app_password_id INTEGER NOT NULL)");
+    const userId = services.accounts.findByUsername("ada")!.id;
+    services.db.prepare("INSERT INTO inbox_credential (user_id, app_password_id) VALUES (?, ?)").run(userId, other.id);
+    expect((await ada.mailbox.appPasswords.list()).find((p) => p.id === other.id)?.usedBy).toBe("inbox");
+    await rejection(ada.mailbox.appPasswords.revoke({ id: other.id }), "CONFLICT");
   });
 });
 

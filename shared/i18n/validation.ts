@@ -173,8 +173,8 @@ export const VALIDATION_MESSAGES = {
   "appPassword.nameRequired": { ru: "Назовите пароль, например «Телефон»", en: "Name the password, e.g. \"Phone\"" },
   "appPassword.nameTooLong": { ru: "Не длиннее 60 символов", en: "At most 60 characters" },
   "appPassword.nameReserved": {
-    ru: "Имена, начинающиеся с «Platform Mail», заняты платформой",
-    en: "Names starting with \"Platform Mail\" are used by the platform",
+    ru: "Имена, начинающиеся с «Platform», заняты платформой",
+    en: "Names starting with \"Platform\" are used by the platform",
   },
   "appPassword.protocols": { ru: "Выберите хотя бы один протокол", en: "Choose at least one protocol" },
   "appPassword.notFound": {

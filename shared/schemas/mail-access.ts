@@ -59,10 +59,10 @@ export type AppPasswordProtocolName = (typeof APP_PASSWORD_PROTOCOLS)[number];
 export const DEFAULT_APP_PASSWORD_PROTOCOLS: AppPasswordProtocolName[] = ["imap", "smtp"];
 
 /**
- * App passwords whose name starts with this are the platform's own (the web inbox's credential): shown as "used by
- * the inbox", and users cannot give their own app passwords such a name.
+ * App passwords whose name starts with this are the platform's own (the web inbox's credential, "Platform inbox"):
+ * shown as "used by the inbox", and users cannot give their own app passwords such a name.
  */
-export const PLATFORM_APP_PASSWORD_PREFIX = "Platform Mail";
+export const PLATFORM_APP_PASSWORD_PREFIX = "Platform";
 export const isPlatformAppPasswordName = (name: string) => name.trim().toLowerCase().startsWith(PLATFORM_APP_PASSWORD_PREFIX.toLowerCase());
 
 export const APP_PASSWORD_NAME_MAX = 60;
