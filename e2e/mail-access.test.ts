@@ -86,7 +86,12 @@ test("aliases, an app password shown once, and phone set-up with a QR code", asy
   expect(mailcow.checkLogin(`vera@${domain}`, password, "smtp")).toBe(true);
   await dialog.getByRole("button", { name: /Копировать/ }).click();
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), POLL).toBe(password);
-  await screenshots(page, "app-password-shown");
+  // A modal dialog keeps the language switch out of reach: this one in Russian, at both widths.
+  for (const [suffix, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `mail-access-app-password-shown-ru-${suffix}`);
+  }
+  await page.setViewportSize(DESKTOP);
   await dialog.getByRole("button", { name: "Готово, я скопировал(а)" }).click();
   await expect.poll(() => dialog.isVisible(), POLL).toBe(false);
   await expect.poll(() => apps.getByTestId("app-passwords").getByText("Thunderbird").isVisible(), POLL).toBe(true);

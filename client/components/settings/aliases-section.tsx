@@ -1,5 +1,5 @@
 // Personal aliases (add up to the limit, remove the platform's own) and temporary addresses (create for N days, remove).
-import { Clock, Mail, Trash2 } from "lucide-react";
+import { AtSign, Clock, Trash } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { AddAliasSchema, AddTemporaryAliasSchema, type AliasList } from "../../../shared/schemas/mail-access";
 import { useI18n } from "../../i18n";
@@ -94,7 +94,7 @@ function AliasesBody({ data }: { data: AliasList }) {
         <ul className="divide-y divide-gray-100 rounded-lg ring-1 ring-gray-200" data-testid="aliases">
           {data.aliases.map((alias) => (
             <li key={alias.address} className="flex flex-wrap items-center gap-2 px-3 py-2.5" data-alias={alias.address}>
-              <Mail aria-hidden="true" className="size-4 shrink-0 text-gray-500" />
+              <AtSign aria-hidden="true" className="size-4 shrink-0 text-gray-500" />
               <span className="min-w-0 flex-1 break-all text-sm font-medium text-gray-900">
                 {alias.address}
                 {!alias.removable && <span className="ml-2 text-xs font-normal text-gray-600">({w("aliases.byAdmin")})</span>}
@@ -108,7 +108,7 @@ function AliasesBody({ data }: { data: AliasList }) {
                   aria-label={w("aliases.removeLabel", { address: alias.address })}
                   onClick={() => void act(async () => w("aliases.removed", { address: (await remove.mutateAsync({ address: alias.address })).address }))}
                 >
-                  <Trash2 aria-hidden="true" className="size-4" />
+                  <Trash aria-hidden="true" className="size-4" />
                   {w("aliases.remove")}
                 </button>
               )}
@@ -154,7 +154,7 @@ function AliasesBody({ data }: { data: AliasList }) {
                   aria-label={w("temp.removeLabel", { address: temp.address })}
                   onClick={() => void act(async () => w("temp.removed", { address: (await removeTemp.mutateAsync({ address: temp.address })).address }))}
                 >
-                  <Trash2 aria-hidden="true" className="size-4" />
+                  <Trash aria-hidden="true" className="size-4" />
                   {w("temp.remove")}
                 </button>
               </li>

@@ -1,5 +1,5 @@
 // App passwords: list (the inbox's own marked), create with protocols (the password shown once in a dialog), revoke.
-import { KeyRound } from "lucide-react";
+import { KeySquare } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import {
   APP_PASSWORD_PROTOCOLS,
@@ -86,7 +86,7 @@ export function AppPasswordsSection() {
             {list.data?.map((entry) => (
               <li key={entry.id} className="px-3 py-2.5" data-app-password={entry.name}>
                 <div className="flex flex-wrap items-center gap-2">
-                  <KeyRound aria-hidden="true" className="size-4 shrink-0 text-gray-500" />
+                  <KeySquare aria-hidden="true" className="size-4 shrink-0 text-gray-500" />
                   <div className="min-w-0 flex-1 text-sm">
                     <p className="break-words font-medium text-gray-900">
                       {entry.name}
