@@ -65,6 +65,8 @@ export const EnvSchema = z
     /** Behind a reverse proxy: a hop count or the proxies' addresses/CIDRs whose X-Forwarded-For is believed. */
     TRUST_PROXY: trustProxy.default(false),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** pretty: short coloured lines for a developer (the default in development); json: one JSON object a line. */
+    LOG_FORMAT: optionalString.pipe(z.enum(["pretty", "json"], { error: "expected pretty or json" }).optional()),
     DATA_DIR: z.string().trim().min(1).default("./data"),
     DATABASE_PATH: optionalString,
 

@@ -8,7 +8,7 @@ import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-se
 import type { DemoMode } from "./mailbox/demo";
 import { loadConfig, type AppConfig } from "./env";
 import { buildApp } from "./http/app";
-import { createLogger } from "./logger";
+import { createLogger, logFormat } from "./logger";
 import { lockDatabase } from "./ops/server-lock";
 import { createSealer, loadSealingKey } from "./provisioning/seal";
 import { checkSealedPasswords } from "./sealing-key-check";
@@ -31,18 +31,26 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
     ...(mailstack && { dovecot: { passwdFile: mailstack.passwdFile, doveadm: mailstack.doveadm, lastLoginFile: mailstack.lastLoginFile } }),
   });
   logger.warn(
-    { url: emulator.url, domain: emulator.domain },
-    "DEMO MODE: MAILCOW_API_URL is not set, so mailboxes are simulated by the built-in Mailcow emulator",
+    demoBanner(
+      mailstack
+        ? [
+            "DEMO MODE with the mailstack: MAILCOW_API_URL is not set",
+            `Mailcow is the built-in emulator (${emulator.url}, domain ${emulator.domain}); no real Mailcow is touched.`,
+            `Mailboxes are real IMAP mailboxes in a local Dovecot: mail apps connect to 127.0.0.1:${mailstack.imapsPort} (SSL/TLS).`,
+            `Dovecot: pid ${mailstack.pid}, files in ${mailstack.dir}.`,
+          ]
+        : [
+            "DEMO MODE: MAILCOW_API_URL is not set",
+            `Mailboxes are simulated by the built-in Mailcow emulator (${emulator.url}, domain ${emulator.domain}).`,
+            "Set MAILCOW_API_URL, MAILCOW_API_KEY and MAILCOW_DOMAIN to use a real Mailcow.",
+          ],
+    ),
   );
   if (!mailstack) {
     // No IMAP server: "check my login" asks the emulator (an active mailbox with this password).
     const checkPassword = (address: string, password: string) => emulator.mailbox(address)?.active === 1 && emulator.checkPassword(address, password);
     return { emulator, config, demoMode: { checkPassword, mailstack: null } satisfies DemoMode };
   }
-  logger.warn(
-    { imap: `127.0.0.1:${mailstack.imapsPort} (SSL/TLS)`, dovecotPid: mailstack.pid, dir: mailstack.dir },
-    "DEMO MODE with the mailstack: mailboxes are real IMAP mailboxes in a local Dovecot; mail apps connect to 127.0.0.1",
-  );
   const withMailstack: AppConfig = {
     ...config,
     MAIL_HOST: "127.0.0.1",
@@ -55,9 +63,16 @@ async function startDemoMailcow(config: AppConfig, logger: Logger) {
   return { emulator, config: withMailstack, demoMode };
 }
 
+/** A title over a framed block of lines, so the demo notice stands out among the log lines. */
+function demoBanner([title, ...lines]: [string, ...string[]]): string {
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = `+${"-".repeat(width + 2)}+`;
+  return [title, rule, ...lines.map((line) => `| ${line.padEnd(width)} |`), rule].join("\n");
+}
+
 export async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, logFormat(config));
   // Held while the server runs: `npm run restore` refuses to replace a database in use (and a second server stops).
   const databaseLock = config.DATABASE_PATH === ":memory:" ? null : lockDatabase(config.DATABASE_PATH, "server");
   const demo = config.demo ? await startDemoMailcow(config, logger) : null;
@@ -95,7 +110,7 @@ export async function main(): Promise<void> {
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
-    config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",
+    config.demo ? "Platform Mail is running in DEMO mode (see the notice above)" : "Platform Mail is running",
   );
 }
 

@@ -1,14 +1,8 @@
-// `npm start`: builds the client when the build output is missing, then runs the server.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+// `npm start` runs this file compiled to dist/server/start.js (vite.server.config.ts); scripts/start.js builds it
+// first when needed. Warns on a Node release past its end of life, then starts the server.
 import { fail, main } from "./index";
+import { endOfLifeWarning } from "./runtime";
 
-if (!existsSync("dist/client/index.html")) {
-  process.stdout.write("The client has not been built yet: running `npm run build` first…\n");
-  const build = spawnSync("npm", ["run", "build"], { stdio: "inherit" });
-  if (build.status !== 0) {
-    process.stderr.write("The client build failed; see the output above.\n");
-    process.exit(build.status ?? 1);
-  }
-}
+const warning = endOfLifeWarning(process.versions.node);
+if (warning) process.stderr.write(`${warning}\n`);
 await main().catch(fail);

@@ -1,7 +1,7 @@
 // What every benchmark needs: the Mailcow emulator in this process with a per-call latency, a temporary data
 // folder, the server's environment pointing at both, CPU-time readings.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startMailcowEmulator, type MailcowEmulator } from "../../tools/mailcow-emulator/index";
@@ -11,8 +11,21 @@ export const MAILCOW_LATENCY_MS = 50;
 /** A password that passes the platform's and the emulator's default policies. */
 export const BENCH_PASSWORD = "correct-horse-battery-staple";
 
+let runDir: string | undefined;
+
+/** One folder per benchmark run in the system's temp directory, removed when the run ends (or is interrupted). */
+function benchRunDir(): string {
+  if (runDir) return runDir;
+  const dir = mkdtempSync(path.join(tmpdir(), "pm-bench-"));
+  runDir = dir;
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true, maxRetries: 3 }));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+  return dir;
+}
+
+/** A fresh folder (data directory, logs, build output) inside this run's temporary folder. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `pm-bench-${prefix}-`));
+  return mkdtempSync(path.join(benchRunDir(), `${prefix}-`));
 }
 
 /** An emulator with room for every mailbox a benchmark creates. */

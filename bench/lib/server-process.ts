@@ -1,5 +1,6 @@
-// The real server as a child process (`node --import tsx server/index.ts`, as e2e/harness.ts and production run it),
-// with its log in a file, for the benchmarks and the crash test.
+// The real server as a child process, with its log in a file, for the benchmarks and the crash test: from its
+// TypeScript sources (`node --import tsx server/index.ts`, as e2e/harness.ts runs it) or, for an entry that is
+// JavaScript already (`scripts/start.js`, what `npm start` runs), with plain `node`.
 import { spawn, type ChildProcess } from "node:child_process";
 import { openSync, closeSync, readFileSync } from "node:fs";
 import { freePort } from "../../server/test/free-ports";
@@ -36,7 +37,8 @@ export async function spawnServer(env: Record<string, string>, logFile: string, 
   // From the repository root, like `npm start`: tsx resolves from there and the built client (dist/client) is served.
   // BENCH_NODE_FLAGS adds Node flags, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under load.
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", path.join(ROOT, entry)], {
+  const loader = entry.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...baseEnv(port), ...env },
     stdio: ["ignore", fd, fd],

@@ -1,18 +1,12 @@
 // The Mail page's form submissions (create the mailbox, change its password, retry now), checked with
 // the shared zod schemas and sent to the mailbox router. Loaded on the first submit (see routes/mail.tsx).
 import type { ActionFunctionArgs } from "react-router";
-import type { CheckLoginResult, MailboxInfo } from "../../shared/schemas/mailbox";
+import type { MailboxInfo } from "../../shared/schemas/mailbox";
 import { CheckLoginSchema, CreateMailboxSchema, UpdateMailboxPasswordSchema } from "../../shared/schemas/mailbox";
-import { failedForm, formString, invalidForm, type FormResult } from "../lib/form-result";
+import type { MailActionResult, MailField } from "../components/mail/action-result";
+import { failedForm, formString, invalidForm } from "../lib/form-result";
 import { queryUtils, trpcClient } from "../trpc";
 
-type MailField = "password" | "newPassword" | "passwordConfirm";
-export type MailActionResult = FormResult<MailField> & {
-  intent: string;
-  ok: boolean;
-  /** "Check my login": what the IMAP login gave. */
-  check?: CheckLoginResult;
-};
 
 async function submit(intent: string, call: () => Promise<MailboxInfo>): Promise<MailActionResult> {
   try {

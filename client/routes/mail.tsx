@@ -34,8 +34,6 @@ export async function loader() {
   return null;
 }
 
-export type { MailActionResult } from "./mail-action";
-
 export async function action(args: ActionFunctionArgs) {
   const { mailAction } = await loadMailAction();
   return mailAction(args);

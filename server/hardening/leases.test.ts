@@ -1,13 +1,13 @@
 // A restarted server takes over the jobs of a worker that died on this host at once, instead of waiting for the
 // lease to expire (60 s or more); leases of live workers and of other hosts are left alone.
 // The crash test (e2e/crash.test.ts, npm run bench:crash) does this with real SIGKILLs.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, test } from "vitest";
-import { ownerIsGone } from "../provisioning/leases";
+import { describe, expect, test, vi } from "vitest";
+import { isZombie, ownerIsGone, processIsRunning } from "../provisioning/leases";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 
@@ -26,6 +26,29 @@ describe("ownerIsGone", () => {
     // Our pid under an owner this process never created: an earlier process that had the same pid (containers).
     expect(ownerIsGone(owner(hostname(), process.pid))).toBe(true);
     expect(ownerIsGone(owner(hostname(), 4242), (pid) => pid !== 4242)).toBe(true);
+  });
+
+  test.runIf(process.platform === "linux")("a zombie (exited, not yet reaped by its parent) counts as gone", async () => {
+    // A child that exits while this process does not reap it: Node reaps on its own SIGCHLD handling, so hold the
+    // child in a shell that exits its own child without waiting ("sh -c 'sleep 0 & exec sleep 30'" leaves the
+    // first sleep a zombie of the exec'd sleep, which never waits).
+    const holder = spawn("sh", ["-c", "sleep 0 & exec sleep 30"], { stdio: "ignore" });
+    try {
+      const zombie = await vi.waitFor(
+        () => {
+          const children = spawnSync("sh", ["-c", `cat /proc/${holder.pid}/task/${holder.pid}/children`], { encoding: "utf8" }).stdout.trim();
+          const pid = Number(children.split(/\s+/)[0]);
+          if (!pid || !isZombie(pid)) throw new Error("no zombie yet");
+          return pid;
+        },
+        { timeout: 20_000, interval: 50 },
+      );
+      expect(processIsRunning(zombie)).toBe(false);
+      expect(ownerIsGone(owner(hostname(), zombie))).toBe(true);
+      expect(processIsRunning(holder.pid!)).toBe(true);
+    } finally {
+      holder.kill("SIGKILL");
+    }
   });
 });
 

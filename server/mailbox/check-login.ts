@@ -3,7 +3,6 @@
 // only: never stored, logged or echoed.
 import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
-import { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import type { CheckLoginResult } from "../../shared/schemas/mailbox";
 import type { Limits } from "../auth/rate-limit";
@@ -80,6 +79,8 @@ export function classifyImapError(error: unknown): Exclude<CheckLoginOutcome, "o
 
 /** One IMAP login, then LOGOUT. Never throws: every failure is one of the outcomes. */
 export async function checkImapLogin(check: ImapLoginCheck): Promise<{ result: CheckLoginOutcome; elapsedMs: number }> {
+  // Loaded on first use: imapflow takes about half a second to import, which the server's start need not pay.
+  const { ImapFlow } = await import("imapflow");
   const client = new ImapFlow({
     host: check.host,
     port: check.port,

@@ -1,20 +1,14 @@
 // Aliases and time-limited aliases against the emulator over real HTTP (Mailcow 2026-07a as recorded: AL.*, TA.*).
 import { describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { createMailcowClient, MailcowError } from "./index";
+import { createMailcowClient } from "./index";
 import { ANN, BOB, CARL, RECORDED_SEED } from "./recorded-seed";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 const mailcow = useMailcowEmulator({ seed: RECORDED_SEED });
 const client = () => createMailcowClient({ ...mailcow.config, retryDelayMs: 1 });
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 describe("aliases", () => {
   test("addAlias sends sender_allowed 1 and returns the new id; getAlias by id and by address", async () => {

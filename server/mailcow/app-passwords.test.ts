@@ -1,20 +1,14 @@
 // App passwords and spam score against the emulator over real HTTP (Mailcow 2026-07a as recorded: AP.*, AUTH.*, SP.*).
 import { describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { createMailcowClient, MailcowError } from "./index";
+import { createMailcowClient } from "./index";
 import { ANN, BOB, RECORDED_SEED } from "./recorded-seed";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 const mailcow = useMailcowEmulator({ seed: RECORDED_SEED });
 const client = () => createMailcowClient({ ...mailcow.config, retryDelayMs: 1 });
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 describe("app passwords", () => {
   test("add returns the new one with its protocols as stored flags; no hash ever reaches the caller", async () => {

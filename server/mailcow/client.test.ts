@@ -1,7 +1,8 @@
 // The adapter against the project's Mailcow emulator, over real HTTP: every operation, every error kind.
 import { describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { checkRoomFor, createMailcowClient, hasRoomFor, MailcowError, MIB, type MailcowConfig } from "./index";
+import { checkRoomFor, createMailcowClient, hasRoomFor, MIB, type MailcowConfig } from "./index";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 const mailcow = useMailcowEmulator({ slowMs: 2_000 });
 const PASSWORD = "Corr3ct-Horse-Battery";
@@ -10,14 +11,7 @@ function client(overrides: Partial<MailcowConfig> = {}) {
   return createMailcowClient({ ...mailcow.config, retryDelayMs: 5, ...overrides });
 }
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 function addInput(localPart: string, extra: Partial<Parameters<ReturnType<typeof client>["addMailbox"]>[0]> = {}) {
   return { localPart, domain: mailcow.emulator.domain, name: "Ada Lovelace", quotaMiB: 1024, password: PASSWORD, ...extra };

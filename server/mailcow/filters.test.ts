@@ -1,8 +1,9 @@
 // Filters against the emulator over real HTTP (Mailcow 2026-07a as recorded: V.*, F.8).
 import { describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { createMailcowClient, MailcowError, MAX_FILTER_SCRIPT_BYTES } from "./index";
+import { createMailcowClient, MAX_FILTER_SCRIPT_BYTES } from "./index";
 import { ANN, BOB, RECORDED_SEED } from "./recorded-seed";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 const mailcow = useMailcowEmulator({ seed: RECORDED_SEED });
 const client = () => createMailcowClient({ ...mailcow.config, retryDelayMs: 1 });
@@ -10,14 +11,7 @@ const client = () => createMailcowClient({ ...mailcow.config, retryDelayMs: 1 })
 const VACATION = 'require ["vacation"];\nvacation :days 1 :subject "Out of office" "I am away until Monday.";';
 const FORWARD = 'require ["copy"];\nredirect :copy "ext@x.example";';
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 describe("filters", () => {
   test("a mailbox without filters lists none ({} from Mailcow)", async () => {

@@ -2,20 +2,14 @@
 // (Mailcow 2026-07a as recorded: RC.*, QU.*).
 import { describe, expect, test } from "vitest";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { createMailcowClient, isOwnedBy, MailcowError, MIB, ownerOf, ownerTag, PLATFORM_TAG } from "./index";
+import { createMailcowClient, isOwnedBy, MIB, ownerOf, ownerTag, PLATFORM_TAG } from "./index";
 import { ANN, BOB, RECORDED_SEED } from "./recorded-seed";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 const mailcow = useMailcowEmulator({ seed: RECORDED_SEED });
 const client = () => createMailcowClient({ ...mailcow.config, retryDelayMs: 1 });
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 async function rawList(path: string): Promise<string[]> {
   const response = await fetch(`${mailcow.config.baseUrl}/${path}`, { headers: { "X-API-Key": mailcow.config.apiKey } });

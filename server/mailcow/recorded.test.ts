@@ -6,8 +6,9 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createMailcowClient, MailcowError } from "./index";
+import { createMailcowClient } from "./index";
 import { RW_KEY } from "./recorded-seed";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 interface Exchange {
   label: string;
@@ -73,14 +74,7 @@ function expectSentAs(index: number, label: string) {
   else expect(JSON.parse(request!.body)).toEqual(JSON.parse(recorded.req_body));
 }
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 describe("filters", () => {
   test("F.8 add/filter", async () => {

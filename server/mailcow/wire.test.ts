@@ -4,7 +4,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { createMailcowClient, MailcowError } from "./index";
+import { createMailcowClient } from "./index";
+import { mailcowFailure } from "../test/mailcow-failure";
 
 interface Recorded {
   method: string;
@@ -61,14 +62,7 @@ beforeEach(() => {
 const KEY = "A1B2C3-D4E5F6-0A1B2C-3D4E5F-6A7B8C";
 const client = () => createMailcowClient({ baseUrl, apiKey: KEY, timeoutMs: 2_000, retryDelayMs: 1 });
 
-async function failure(promise: Promise<unknown>): Promise<MailcowError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(MailcowError);
-  return error as MailcowError;
-}
+const failure = mailcowFailure;
 
 describe("what goes out", () => {
   test("reads send X-API-Key and Accept, never Authorization or cookies, even after Set-Cookie", async () => {

@@ -2,6 +2,7 @@
 // of a lease is gone (same host, process no longer running) and take its jobs at once instead of waiting for the
 // lease to expire (max(60 s, 12 × MAILCOW_TIMEOUT_MS)). Owners on other hosts are left to expire: we cannot see them.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 
 const HOST = hostname();
@@ -14,14 +15,28 @@ export function newOwner(): string {
   return owner;
 }
 
-function processIsRunning(pid: number): boolean {
+/**
+ * A zombie (a dead process its parent has not reaped yet: a supervisor that restarts the server before waiting for
+ * the old one) still answers kill(pid, 0); Linux shows it as state "Z" in /proc/<pid>/stat. Elsewhere: not a zombie.
+ */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "<pid> (<comm>) <state> …": the command may contain spaces and parentheses, so read after the last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false;
+  }
+}
+
+export function processIsRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  return !isZombie(pid);
 }
 
 /** True when the lease owner was a process on this host that no longer runs. */

@@ -40,7 +40,7 @@ afterEach(async () => {
 /** A server (HTTP app + services) on a database file, as `npm start` builds it. */
 async function serverOn(databasePath: string) {
   const services = createTestServices(
-    { DATABASE_PATH: databasePath, DATA_DIR: path.dirname(databasePath), MAILBOX_SECRET_KEY: SECRET_KEY, LOGIN_RATE_LIMIT_POINTS: "1000" },
+    { DATABASE_PATH: databasePath, DATA_DIR: path.dirname(databasePath), MAILBOX_SECRET_KEY: SECRET_KEY, LOGIN_RATE_LIMIT_POINTS: "1000", PASSWORD_HASH_PER_IP: "100" },
     { mailcow: mailcow.config },
   );
   const app = await buildApp(services);

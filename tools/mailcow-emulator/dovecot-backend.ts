@@ -1,5 +1,5 @@
 // The Dovecot backend: what Mailcow's Dovecot reads from Mailcow's database, reproduced with a passwd-file, so a
-// mailbox created through the emulated API opens a real IMAP mailbox (../shared/mailstack/NOTES.md has the recipe).
+// mailbox created through the emulated API opens a real IMAP mailbox (the recipe and its traps: tools/mailstack/README.md).
 // Every change rewrites the whole file from the emulator's SQLite state; reads of get/mailbox first pull the real
 // figures (bytes, messages, last IMAP login) from Dovecot into the rows that stand in for Mailcow's quota2 table.
 import { execFile } from "node:child_process";

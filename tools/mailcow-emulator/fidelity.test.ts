@@ -1,5 +1,5 @@
-// One test per item of ../shared/mailcow/FIDELITY-CHECKLIST.md that is in the emulator's scope (numbers match the
-// checklist), plus the password policy, edit semantics and response encodings the brief asks for.
+// One test per item of the Mailcow fidelity checklist (the behaviours of Mailcow tag 2026-07a an emulator must
+// reproduce; the numbers match that checklist) that is in the emulator's scope, plus the password policy, edit semantics and response encodings the brief asks for.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { startMailcowEmulator, type MailcowEmulator } from "./index";
 import { api, mailboxBody, rawRequest, type Api } from "./test-support";

@@ -138,6 +138,9 @@ export async function startHttpServer(
       if (!res.destroyed) res.destroy();
     });
   });
+  // Mailcow's nginx keeps idle connections 65 s (nginx's keepalive_timeout default); Node's 5 s would close a
+  // connection just as a busy client reuses it, and a write on it fails ("closed without a complete answer").
+  server.keepAliveTimeout = 65_000;
   server.on("connection", (socket) => {
     if (faultMode === "reset") {
       socket.resetAndDestroy();

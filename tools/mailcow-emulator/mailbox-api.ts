@@ -1,6 +1,6 @@
 // Mailboxes: POST /add/mailbox, /edit/mailbox, /delete/mailbox and GET /get/mailbox/… with Mailcow's validation
 // order, messages, quota arithmetic (MiB in, bytes out) and response field set, as read from functions.mailbox.inc.php
-// and measured against the real PHP (../shared/mailcow/API-CONTRACT.md §5–§8, §18).
+// and measured against the real PHP of Mailcow tag 2026-07a (the API contract's sections on mailboxes and errors).
 import {
   MIB,
   entries,

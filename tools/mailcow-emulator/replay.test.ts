@@ -1,31 +1,15 @@
-// Replays the 201 exchanges recorded against Mailcow's real PHP (fixtures/, copied from ../shared/mailcow/recorded)
+// Replays the 201 exchanges recorded against Mailcow's real PHP (fixtures/: exchanges measured against Mailcow tag 2026-07a)
 // in order, against one emulator, and compares status, content type, Set-Cookie presence and the body byte for byte
 // once timestamps, Unix times and password hashes are masked. Out-of-scope exchanges are skipped by name below, each with its reason.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { z } from "zod";
 import { createEmulator, type MailcowEmulator } from "./emulator-server";
+import { loadExchanges, type Exchange } from "./recorded-exchanges";
 import { readSeedFile } from "./seed";
 import { rawRequest } from "./test-support";
 
-const ExchangeSchema = z.object({
-  label: z.string(),
-  method: z.string(),
-  path: z.string(),
-  req_headers: z.record(z.string(), z.string()),
-  req_body: z.string().nullable(),
-  status: z.number().int(),
-  ctype: z.string(),
-  body: z.string(),
-  note: z.string().nullable().optional(),
-  resp_headers: z.array(z.tuple([z.string(), z.string()])).optional(),
-});
-type Exchange = z.infer<typeof ExchangeSchema>;
 
 const FILES = ["exchanges-1.json", "exchanges-2.json", "exchanges-3.json"];
-const exchanges: Exchange[] = FILES.flatMap((file) =>
-  z.array(ExchangeSchema).parse(JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), "utf8"))),
-);
+const exchanges: Exchange[] = loadExchanges(...FILES);
 
 const RW_KEY = "A1B2C3-D4E5F6-0A1B2C-3D4E5F-6A7B8C";
 const RO_KEY = "ROROR0-D4E5F6-0A1B2C-3D4E5F-6A7B8C";

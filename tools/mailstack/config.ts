@@ -1,4 +1,4 @@
-// The throw-away Dovecot's configuration, generated from the recipe in ../shared/mailstack/NOTES.md: one
+// The throw-away Dovecot's configuration, generated here (Debian 12's Dovecot 2.3): one
 // self-contained instance under one directory (nothing read from /etc/dovecot, nothing written outside it),
 // 127.0.0.1 only, a passwd-file passdb + userdb the Mailcow emulator maintains, maildir, quota, last-login.
 import path from "node:path";

@@ -1,6 +1,7 @@
 // A throw-away Dovecot for development, the demo and the e2e suite: config, certificate and state under one
 // directory, started in the foreground (`dovecot -F`) as a detached process and stopped by its PID. The recipe and
-// its traps (reload rule, auth penalty, stale sockets) are in ../shared/mailstack/NOTES.md.
+// its traps: Dovecot re-reads a passwd-file only when its mtime changes (so writes wait for the next second), a failed
+// login is answered after a penalty delay, and a killed Dovecot leaves sockets that must be removed before a restart.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -5,7 +5,7 @@ import { CHECK_LOGIN_TEXT, waitMinutes } from "../../../shared/i18n/mailbox";
 import { useI18n } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
-import type { MailActionResult } from "../../routes/mail";
+import type { MailActionResult } from "./action-result";
 import { Field, FormAlert, SubmitButton } from "../form-fields";
 import { CHECK_LOGIN_BUTTON_ID } from "./mailbox-overview";
 import { ModalDialog } from "./modal-dialog";

@@ -4,7 +4,7 @@ import type { LivePasswordPolicy } from "../../../shared/schemas/mailbox";
 import { useI18n } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
-import type { MailActionResult } from "../../routes/mail";
+import type { MailActionResult } from "./action-result";
 import { FormAlert, SubmitButton } from "../form-fields";
 import { secondaryButtonClass } from "../ui";
 import { CHANGE_PASSWORD_BUTTON_ID } from "./mailbox-overview";

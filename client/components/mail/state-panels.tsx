@@ -7,7 +7,7 @@ import type { LivePasswordPolicy, MailboxInfo } from "../../../shared/schemas/ma
 import { useI18n } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import { useFocusFirstInvalid } from "../../lib/use-form-focus";
-import type { MailActionResult } from "../../routes/mail";
+import type { MailActionResult } from "./action-result";
 import { FormAlert, SubmitButton } from "../form-fields";
 import { cardClass, linkClass, secondaryButtonClass, Spinner } from "../ui";
 import { MailServerNotice } from "./mail-server-notice";
