@@ -60,7 +60,9 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ip: request.ip, ms: Math.round(reply.elapsedTime) };
+    // A phone set-up link is a secret until it is used: its token is never written to the log.
+    const logged = request.url.split("?")[0]?.replace(/^\/mail\/device\/[^/]+/, "/mail/device/:token");
+    const line = { method: request.method, path: logged, status: reply.statusCode, ip: request.ip, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...line, err: error }, "request errored");
     else reply.log.info(line, "request");
   }
