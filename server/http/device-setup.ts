@@ -87,6 +87,16 @@ export const deviceSetupRoutes: FastifyPluginAsync<{ services: Services }> = asy
     if (outcome.kind === "gone") return html(reply, 410, page(locale, t.goneTitle, `<p>${escapeHtml(t.goneText)}</p>`));
     if (outcome.kind === "unavailable") return html(reply.header("retry-after", "60"), 503, page(locale, t.busyTitle, `<p>${escapeHtml(t.busyText)}</p>`));
     req.log.info({ device: outcome.device, appPassword: outcome.appPasswordName }, "phone set-up: app password made");
+    services.audit.record({
+      actorId: outcome.userId,
+      actorName: outcome.username,
+      action: "mailbox.deviceSetup.use",
+      targetUserId: outcome.userId,
+      target: outcome.appPasswordName,
+      result: "ok",
+      detail: { id: outcome.appPasswordId, device: outcome.device },
+      ip: req.ip,
+    });
     if (outcome.device === "apple") {
       return reply
         .type("application/x-apple-aspen-config; charset=utf-8")

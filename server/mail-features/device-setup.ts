@@ -33,7 +33,7 @@ export function describeDevice(userAgent: string | null, at: number): { kind: De
 }
 
 export type DeviceSetupOutcome =
-  | { kind: "ready"; device: DeviceKind; address: string; displayName: string; password: string; appPasswordName: string }
+  | { kind: "ready"; userId: string; username: string; device: DeviceKind; address: string; displayName: string; password: string; appPasswordName: string; appPasswordId: number }
   /** Unknown, expired or used: the same answer for each (410), so the link tells nobody which. */
   | { kind: "gone" }
   /** Mailcow could not make the app password: the link stays usable until it expires. */
@@ -98,11 +98,14 @@ export function createDeviceSetup(
       }
       return {
         kind: "ready",
+        userId: row.user_id,
+        username: account.username,
         device: device.kind,
         address: made.value.address,
         displayName: account.display_name ?? account.username,
         password: made.value.password,
         appPasswordName: made.value.appPassword.name,
+        appPasswordId: made.value.appPassword.id,
       };
     },
   };

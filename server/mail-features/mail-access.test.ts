@@ -295,6 +295,9 @@ describe("phone set-up", () => {
     expect(again.body).toContain("This link no longer works");
     expect(again.body).not.toContain(password);
 
+    const used = services.audit.list({ action: "mailbox.deviceSetup.use" });
+    expect(used).toMatchObject([{ result: "ok", target: "iPhone · 2026-12-05", detail: { device: "apple" } }]);
+    expect(JSON.stringify(services.audit.list())).not.toContain(password);
     const devices = await ada.mailbox.appPasswords.list();
     expect(devices).toHaveLength(1);
     expect(devices[0]).toMatchObject({ name: "iPhone · 2026-12-05", protocols: ["imap", "smtp"] });
