@@ -20,6 +20,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, lazy: () => import("./routes/home") },
           { path: CLIENT_PATHS.mail, lazy: () => import("./routes/mail") },
+          { path: CLIENT_PATHS.mailSettings, lazy: () => import("./routes/mail-settings") },
           { path: CLIENT_PATHS.account, lazy: () => import("./routes/account") },
         ],
       },

@@ -11,6 +11,7 @@ import type { DemoMode } from "./mailbox/demo";
 import { createLiveCache } from "./mailbox/live-cache";
 import { createLoginBudget } from "./mailbox/login-budget";
 import { createPolicyCache } from "./mailbox/password-policy";
+import { createMailSettingsService, createVacationSummary } from "./mail-features/filters-service";
 import { createMailboxService } from "./mailbox/service";
 import { createMailcowClient } from "./mailcow";
 import { createProvisioner } from "./provisioning/worker";
@@ -91,6 +92,7 @@ export function createServices(
     now,
     logger,
   });
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, vacationSummary: createVacationSummary(db, now), now });
   return {
     config,
     db,
@@ -103,7 +105,8 @@ export function createServices(
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
+    mailboxes,
+    mailSettings: createMailSettingsService({ db, config, mailDomain, mailcow, mailboxes, logger, now }),
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,

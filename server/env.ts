@@ -188,6 +188,8 @@ export const EnvSchema = z
     HTTP_BODY_TIMEOUT_MS: milliseconds.default(10_000),
     /** Expired sessions are deleted from the database this often. */
     SESSION_CLEANUP_INTERVAL_MINUTES: positiveInt.default(60),
+    /** Out-of-office: one automatic reply per sender per this many days (Sieve vacation :days, 1–365). */
+    VACATION_DAYS: positiveInt.max(365, "at most 365").default(1),
 
     /** Personal aliases (extra addresses delivering to the user's mailbox) a user may add on the Mail page. */
     MAX_ALIASES_PER_USER: z.coerce.number({ error: "expected a whole number" }).int().min(0).max(100, "at most 100").default(3),

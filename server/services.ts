@@ -12,6 +12,7 @@ import type { DemoMode } from "./mailbox/demo";
 import type { LiveCache } from "./mailbox/live-cache";
 import type { LoginBudget } from "./mailbox/login-budget";
 import type { PolicyCache } from "./mailbox/password-policy";
+import type { MailSettingsService } from "./mail-features/filters-service";
 import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
@@ -34,6 +35,8 @@ export interface Services {
   provisioner: Provisioner;
   /** Everything about a user's mailbox: the one way routers reach Mailcow for a user. */
   mailboxes: MailboxService;
+  /** Forwarding, out-of-office and spam level of the user's own mailbox (on top of `mailboxes`). */
+  mailSettings: MailSettingsService;
   passwordPolicy: PolicyCache;
   liveMailboxes: LiveCache;
   /** Failed mail logins this server may still make (all users together), below Mailcow's fail2ban limit. */

@@ -1,7 +1,8 @@
 // The only initTRPC call. Routers take their base procedures from here.
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { DEFAULT_LOCALE, isValidationCode, validationMessage } from "../shared/i18n/validation";
+import { isMailSettingsCode, mailSettingsMessage } from "../shared/i18n/mail-settings";
+import { DEFAULT_LOCALE, isValidationCode, validationMessage, type Locale } from "../shared/i18n/validation";
 import { waitInWords } from "../shared/i18n/wait";
 import { BusyError, RateLimitedError } from "./auth/rate-limit";
 import type { Context } from "./context";
@@ -28,6 +29,11 @@ export function fieldError(
 
 export type FieldErrors = Record<string, string[]>;
 
+/** Words for a code of the shared validation messages or of the mail settings' messages. */
+function codeMessage(code: string, locale: Locale, params?: Record<string, string | number>): string {
+  return isMailSettingsCode(code) ? mailSettingsMessage(code, locale, params) : validationMessage(code, locale, params);
+}
+
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error, ctx }) {
     const locale = ctx?.locale ?? DEFAULT_LOCALE;
@@ -36,15 +42,16 @@ const t = initTRPC.context<Context>().create({
       const flat = z.flattenError(error.cause) as { fieldErrors: Record<string, string[] | undefined>; formErrors: string[] };
       fieldErrors = {};
       for (const [field, codes] of Object.entries(flat.fieldErrors)) {
-        if (codes?.length) fieldErrors[field] = codes.map((code) => validationMessage(code, locale));
+        if (codes?.length) fieldErrors[field] = codes.map((code) => codeMessage(code, locale));
       }
-      if (flat.formErrors.length) fieldErrors._form = flat.formErrors.map((code) => validationMessage(code, locale));
+      if (flat.formErrors.length) fieldErrors._form = flat.formErrors.map((code) => codeMessage(code, locale));
     } else if (error.cause instanceof FieldError) {
-      fieldErrors = { [error.cause.field]: [validationMessage(error.cause.code, locale, error.cause.params)] };
+      fieldErrors = { [error.cause.field]: [codeMessage(error.cause.code, locale, error.cause.params)] };
     }
     const retryAfterSeconds = error.cause instanceof RateLimitedError ? error.cause.retryAfterSeconds : null;
     let message = shape.message;
     if (fieldErrors) message = Object.values(fieldErrors)[0]?.[0] ?? validationMessage("field.invalid", locale);
+    else if (isMailSettingsCode(message)) message = mailSettingsMessage(message, locale);
     else if (isValidationCode(message)) message = validationMessage(message, locale, { wait: waitInWords(retryAfterSeconds ?? 1, locale) });
     else if (error.code === "INTERNAL_SERVER_ERROR") message = validationMessage("server.internal", locale);
     // NOTE: stack traces stay in the server log; they never reach a client.

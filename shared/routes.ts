@@ -6,6 +6,7 @@ export const CLIENT_PATHS = {
   register: "/register",
   logout: "/logout",
   mail: "/mail",
+  mailSettings: "/mail/settings",
   account: "/account",
 } as const;
 

@@ -23,10 +23,11 @@ const CREATABLE: ReadonlySet<MailboxState> = new Set(["failed", "needs_password"
 const statePanels = lazyModule(() => import("../components/mail/state-panels"));
 const passwordDialog = lazyModule(() => import("../components/mail/password-dialog"));
 const checkLoginDialog = lazyModule(() => import("../components/mail/check-login-dialog"));
+const settingsBar = lazyModule(() => import("../components/mail/settings-bar"));
 
 export async function loader() {
   const info = await queryUtils.mailbox.info.ensureData();
-  if (info.state !== "active") await statePanels.preload();
+  await (info.state !== "active" ? statePanels : settingsBar).preload();
   // Mailcow's password rules, for the checklists; asked after `info`, so a slow Mailcow never delays the page.
   const policy = queryUtils.mailbox.passwordPolicy.ensureData().catch(() => null);
   // Where a form shows at once, wait briefly so its checklist does not grow after the first paint.
@@ -144,6 +145,9 @@ export function Component() {
 
       {active ? (
         <>
+          <Suspense>
+            <LazySettingsBar vacation={info.vacation} />
+          </Suspense>
           <MailboxOverview info={info} changePasswordProps={dialogButtonProps} checkLoginProps={checkButtonProps} />
           <ClientSetup settings={info.settings} address={info.address} />
           {dialogOpen && <LazyPasswordDialog onClose={closeDialog} onChanged={onPasswordChanged} username={me.username} address={info.address} policy={policy} />}
@@ -174,6 +178,11 @@ function LazyStatePanel(props: Parameters<typeof import("../components/mail/stat
 function LazyPasswordDialog(props: Parameters<typeof import("../components/mail/password-dialog").PasswordDialog>[0]) {
   const { PasswordDialog } = passwordDialog.read();
   return <PasswordDialog {...props} />;
+}
+
+function LazySettingsBar(props: Parameters<typeof import("../components/mail/settings-bar").MailSettingsBar>[0]) {
+  const { MailSettingsBar } = settingsBar.read();
+  return <MailSettingsBar {...props} />;
 }
 
 function LazyCheckLoginDialog(props: Parameters<typeof import("../components/mail/check-login-dialog").CheckLoginDialog>[0]) {

@@ -42,17 +42,26 @@ export type UserAction =
   | "mailbox.create"
   | "mailbox.updatePassword"
   | "mailbox.retry"
-  | MailAccessRead
+  // Mail settings; the `.get` ones count against a budget 12 times larger (the settings page reads all three).
+  | "mailbox.forwarding.get"
+  | "mailbox.forwarding.set"
+  | "mailbox.forwarding.disable"
+  | "mailbox.vacation.get"
+  | "mailbox.vacation.set"
+  | "mailbox.vacation.disable"
+  | "mailbox.spamLevel.get"
+  | "mailbox.spamLevel.set"
+  // Mail access; the `.list` ones are reads too.
+  | "mailbox.aliases.list"
   | "mailbox.aliases.add"
   | "mailbox.aliases.remove"
+  | "mailbox.appPasswords.list"
   | "mailbox.appPasswords.create"
   | "mailbox.appPasswords.revoke"
   | "mailbox.deviceSetup.start";
 
-/** Reads behind a settings page (each asks Mailcow): a budget READ_BUDGET_FACTOR times the actions' one. */
-type MailAccessRead = "mailbox.aliases.list" | "mailbox.appPasswords.list";
-const READ_ACTIONS: ReadonlySet<UserAction> = new Set<MailAccessRead>(["mailbox.aliases.list", "mailbox.appPasswords.list"]);
-const READ_BUDGET_FACTOR = 20;
+/** Reads of a signed-in user's settings get this many times the budget of a change. */
+const READ_BUDGET_FACTOR = 12;
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {
@@ -134,7 +143,11 @@ export function createLimits(settings: RateLimitSettings): Limits {
   const registrations = new RateLimiterMemory({ keyPrefix: "register-ip", points: loginPoints * 2, duration: 3600 });
   const registrationsByName = new RateLimiterMemory({ keyPrefix: "register-name", points: loginPoints, duration: 3600 });
   const userActions = new RateLimiterMemory({ keyPrefix: "user-action", points: settings.userActionPoints, duration: settings.userActionWindowSeconds });
-  const userReads = new RateLimiterMemory({ keyPrefix: "user-read", points: settings.userActionPoints * READ_BUDGET_FACTOR, duration: settings.userActionWindowSeconds });
+  const userReads = new RateLimiterMemory({
+    keyPrefix: "user-read",
+    points: settings.userActionPoints * READ_BUDGET_FACTOR,
+    duration: settings.userActionWindowSeconds,
+  });
   const checkLogins = new RateLimiterMemory({ keyPrefix: "check-login-user", points: settings.checkLoginPerHour, duration: 3600 });
 
   const hashing = pLimit(settings.hashConcurrency);
@@ -196,7 +209,7 @@ export function createLimits(settings: RateLimitSettings): Limits {
       ]);
     },
     async userAction(userId, action) {
-      await (READ_ACTIONS.has(action) ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
+      await (action.endsWith(".get") || action.endsWith(".list") ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
     },
     async checkLogin(userId) {
       await checkLogins.consume(userId).catch(retryAfter);

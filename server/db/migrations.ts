@@ -132,6 +132,21 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: "mail settings: forwarding and out-of-office",
+    sql: `
+      -- The structured settings behind the platform's one generated Sieve prefilter per mailbox, so nothing ever
+      -- parses a script back. JSON values; NULL = off. Written only after Mailcow stored the script.
+      CREATE TABLE mail_filter_settings (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        forwarding TEXT,
+        vacation TEXT,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 9,
     name: "mail access: platform aliases and phone set-up links",
     sql: `

@@ -17,3 +17,15 @@ test("values are parsed and checked", () => {
   if (bad.ok) return;
   expect(bad.problems.map((p) => p.split(/[.:]/)[0])).toEqual(expect.arrayContaining(["FORWARDING_EXTERNAL", "FORWARDING_ALLOWED_DOMAINS", "FORWARDING_MAX_TARGETS"]));
 });
+
+test("VACATION_DAYS: one reply per sender per day by default, 1–365", () => {
+  const defaults = parseEnv({});
+  if (!defaults.ok) throw new Error(defaults.problems.join("\n"));
+  expect(defaults.config.VACATION_DAYS).toBe(1);
+  const week = parseEnv({ VACATION_DAYS: "7" });
+  expect(week.ok && week.config.VACATION_DAYS).toBe(7);
+  for (const bad of ["0", "366", "1.5", "often"]) {
+    const result = parseEnv({ VACATION_DAYS: bad });
+    expect(result.ok ? [] : result.problems.map((p) => p.split(":")[0]), bad).toEqual(["VACATION_DAYS"]);
+  }
+});

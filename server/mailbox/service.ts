@@ -51,6 +51,8 @@ export interface MailboxServiceDeps {
   limits: Pick<Limits, "checkLogin">;
   mailLoginBudget: LoginBudget;
   demoMode: DemoMode | null;
+  /** Out-of-office from the platform's own settings (mail-features/filters-service.ts), shown by `info`. */
+  vacationSummary?: (userId: string, address: string) => { until: string | null } | null;
   now: () => number;
 }
 
@@ -124,7 +126,8 @@ export function createMailboxService(deps: MailboxServiceDeps) {
       if (owned.ok) live = { kind: "owned", mailbox: owned.value.mailbox };
       else if (owned.problem.kind !== "not_active") live = { kind: "unavailable" };
     }
-    return mailboxView(store.get(userId), address(userId, username), live, view);
+    const shown = mailboxView(store.get(userId), address(userId, username), live, view);
+    return shown.state === "active" && deps.vacationSummary ? { ...shown, vacation: deps.vacationSummary(userId, shown.address) } : shown;
   }
 
   async function passwordProblem(field: string, password: string, username: string, wait?: number): Promise<MailboxProblem | null> {

@@ -10,6 +10,7 @@ import {
 } from "../../shared/schemas/mailbox";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
 import { aliasesRouter, appPasswordsRouter, deviceSetupRouter } from "./mail-access";
+import { forwardingRouter, spamLevelRouter, vacationRouter } from "./mail-settings";
 import { unwrap } from "./problems";
 
 export const mailboxRouter = router({
@@ -61,4 +62,8 @@ export const mailboxRouter = router({
   passwordPolicy: publicProcedure.output(LivePasswordPolicySchema).query(async ({ ctx }) => {
     return ctx.passwordPolicy.toPublic(await ctx.passwordPolicy.get());
   }),
+
+  forwarding: forwardingRouter,
+  vacation: vacationRouter,
+  spamLevel: spamLevelRouter,
 });

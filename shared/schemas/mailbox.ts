@@ -98,6 +98,8 @@ export const MailboxInfoSchema = z.object({
    * null in the plain demo (simulated mailboxes) and outside demo mode.
    */
   demoMailstack: z.object({ imap: z.boolean(), lmtp: z.boolean(), smtp: z.boolean() }).nullable(),
+  /** Out-of-office when it is on (from the platform's own settings, no Mailcow call): its last day, or null for open-ended. */
+  vacation: z.object({ until: z.string().nullable() }).nullable().optional(),
 });
 export type MailboxInfo = z.infer<typeof MailboxInfoSchema>;
 
