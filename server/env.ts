@@ -210,6 +210,10 @@ export const EnvSchema = z
       .transform((v) => v.split(",").map((n) => n.trim().toLowerCase()).filter(Boolean))
       .pipe(z.array(z.enum(["missing", "disabled", "quota_changed", "untagged", "orphan"], { error: "expected drift kinds: missing, disabled, quota_changed, untagged, orphan" })))
       .default([]),
+    /** Personal aliases (extra addresses delivering to the user's mailbox) a user may add on the Mail page. */
+    MAX_ALIASES_PER_USER: z.coerce.number({ error: "expected a whole number" }).int().min(0).max(100, "at most 100").default(3),
+    /** How long a phone set-up link (QR code) stays valid, in minutes; it also works only once. */
+    DEVICE_SETUP_TTL_MINUTES: positiveInt.max(60, "at most 60").default(10),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {

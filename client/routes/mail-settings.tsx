@@ -4,6 +4,9 @@ import { ArrowLeft } from "lucide-react";
 import type { ComponentType } from "react";
 import { Link } from "react-router";
 import { CLIENT_PATHS } from "../../shared/routes";
+import { AliasesSection } from "../components/settings/aliases-section";
+import { AppPasswordsSection } from "../components/settings/app-passwords-section";
+import { DeviceSetupSection } from "../components/settings/device-setup-section";
 import { ForwardingSection } from "../components/settings/forwarding-section";
 import { SpamSection } from "../components/settings/spam-section";
 import { VacationSection } from "../components/settings/vacation-section";
@@ -20,6 +23,9 @@ const SECTIONS: readonly { id: string; Component: ComponentType; prefetch?: () =
   { id: "forwarding", Component: ForwardingSection, prefetch: () => queryUtils.mailbox.forwarding.get.prefetch(undefined, FRESH) },
   { id: "vacation", Component: VacationSection, prefetch: () => queryUtils.mailbox.vacation.get.prefetch(undefined, FRESH) },
   { id: "spam", Component: SpamSection, prefetch: () => queryUtils.mailbox.spamLevel.get.prefetch(undefined, FRESH) },
+  { id: "aliases", Component: AliasesSection, prefetch: () => queryUtils.mailbox.aliases.list.prefetch(undefined, FRESH) },
+  { id: "app-passwords", Component: AppPasswordsSection, prefetch: () => queryUtils.mailbox.appPasswords.list.prefetch(undefined, FRESH) },
+  { id: "device-setup", Component: DeviceSetupSection },
 ];
 
 export async function loader() {

@@ -53,7 +53,16 @@ export type UserAction =
   | "mailbox.spamLevel.set"
   // The inbox: sending and searching.
   | "mail.send"
-  | "mail.search";
+  | "mail.search"
+
+  // Mail access; the `.list` ones are reads too.
+  | "mailbox.aliases.list"
+  | "mailbox.aliases.add"
+  | "mailbox.aliases.remove"
+  | "mailbox.appPasswords.list"
+  | "mailbox.appPasswords.create"
+  | "mailbox.appPasswords.revoke"
+  | "mailbox.deviceSetup.start";
 
 /** Reads of a signed-in user's settings get this many times the budget of a change. */
 const READ_BUDGET_FACTOR = 12;
@@ -204,7 +213,7 @@ export function createLimits(settings: RateLimitSettings): Limits {
       ]);
     },
     async userAction(userId, action) {
-      await (action.endsWith(".get") ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
+      await (action.endsWith(".get") || action.endsWith(".list") ? userReads : userActions).consume(`${action}:${userId}`).catch(retryAfter);
     },
     async checkLogin(userId) {
       await checkLogins.consume(userId).catch(retryAfter);

@@ -276,4 +276,28 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: "mail access: platform aliases and phone set-up links",
+    sql: `
+      -- Aliases the platform created for a user (Mailcow's alias id and address): only these may be removed, and
+      -- only while Mailcow still shows them delivering to that user's address.
+      CREATE TABLE platform_alias (
+        alias_id INTEGER PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX platform_alias_user ON platform_alias(user_id);
+      -- Phone set-up links: SHA-256 of a 256-bit random token (the token itself is only in the link), single use.
+      CREATE TABLE device_setup_token (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX device_setup_token_user ON device_setup_token(user_id);
+    `,
+  },
 ];

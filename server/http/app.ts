@@ -17,6 +17,7 @@ import { databaseAnswers } from "../db/open-database";
 import { appRouter, type AppRouter } from "../routers/_app";
 import type { Services } from "../services";
 import { mailAttachmentRoutes } from "./mail-attachment";
+import { deviceSetupRoutes } from "./device-setup";
 import { mailClientConfigRoutes } from "./mail-client-config";
 import { countTrpcError, installMetrics } from "./metrics";
 
@@ -61,7 +62,9 @@ function securityHeaders(options: HelmetOptions): Record<string, string> {
 class OneLinePerRequest extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, path: request.url.split("?")[0], status: reply.statusCode, ip: request.ip, ms: Math.round(reply.elapsedTime) };
+    // A phone set-up link is a secret until it is used: its token is never written to the log.
+    const logged = request.url.split("?")[0]?.replace(/^\/mail\/device\/[^/]+/, "/mail/device/:token");
+    const line = { method: request.method, path: logged, status: reply.statusCode, ip: request.ip, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...line, err: error }, "request errored");
     else reply.log.info(line, "request");
   }
@@ -207,6 +210,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   await app.register(mailClientConfigRoutes, { services });
   await app.register(mailAttachmentRoutes, { services });
   await app.register(adminAuditRoutes, { services });
+  await app.register(deviceSetupRoutes, { services });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;
   if (clientDir && indexHtml && existsSync(indexHtml)) {

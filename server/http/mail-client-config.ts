@@ -57,24 +57,44 @@ const PROFILE_UUID_NAMESPACE = "3f0c6b52-8d5e-4c1a-9a57-1d2e6f0b7c44";
 /** A stable UUID derived from a name, so downloading the profile again replaces the installed one. */
 const stableUuid = (name: string) => uuidV5(name, PROFILE_UUID_NAMESPACE).toUpperCase();
 
-const PROFILE_TEXT: Record<Locale, { account: (a: string) => string; description: (a: string) => string; displayName: (a: string) => string }> = {
+const PROFILE_TEXT: Record<
+  Locale,
+  { account: (a: string) => string; description: (a: string) => string; withPassword: (a: string, name: string) => string; displayName: (a: string) => string }
+> = {
   ru: {
     account: (a) => `Platform Mail (${a})`,
     description: (a) => `Почтовый ящик ${a}. Пароль ящика спросят при установке профиля.`,
+    withPassword: (a, name) => `Почтовый ящик ${a} с паролем приложения «${name}» (его можно отозвать на странице настроек почты).`,
     displayName: (a) => `Platform Mail — ${a}`,
   },
   en: {
     account: (a) => `Platform Mail (${a})`,
     description: (a) => `Mail account ${a}. The password is asked for when the profile is installed.`,
+    withPassword: (a, name) => `Mail account ${a} with the app password "${name}" (revoke it on the mail settings page).`,
     displayName: (a) => `Platform Mail — ${a}`,
   },
 };
 
-export function mobileconfigPlist(endpoints: MailEndpoints, address: string, displayName: string, locale: Locale = DEFAULT_LOCALE): string {
+/** An app password to embed (phone set-up): the device then needs no typing at all. */
+export interface ProfilePassword {
+  password: string;
+  /** The app password's name, shown in the profile's description. */
+  name: string;
+}
+
+export function mobileconfigPlist(
+  endpoints: MailEndpoints,
+  address: string,
+  displayName: string,
+  locale: Locale = DEFAULT_LOCALE,
+  appPassword: ProfilePassword | null = null,
+): string {
   const [, domain = ""] = address.split("@");
   const reverse = domain.split(".").reverse().join(".");
   const text = PROFILE_TEXT[locale];
+  const password: Record<string, string> = appPassword ? { IncomingPassword: appPassword.password, OutgoingPassword: appPassword.password } : {};
   const account = {
+    ...password,
     EmailAccountDescription: text.account(address),
     EmailAccountName: displayName,
     EmailAccountType: "EmailTypeIMAP",
@@ -103,7 +123,7 @@ export function mobileconfigPlist(endpoints: MailEndpoints, address: string, dis
   };
   return `${buildPlist({
     PayloadContent: [account],
-    PayloadDescription: text.description(address),
+    PayloadDescription: appPassword ? text.withPassword(address, appPassword.name) : text.description(address),
     PayloadDisplayName: text.displayName(address),
     PayloadIdentifier: `${reverse}.platform-mail.${address}`,
     PayloadOrganization: domain,
@@ -115,7 +135,7 @@ export function mobileconfigPlist(endpoints: MailEndpoints, address: string, dis
 }
 
 /** The profile's language: ?lang= (the Mail page's link), else the x-platform-locale header, else Accept-Language. */
-function profileLocale(req: FastifyRequest): Locale {
+export function profileLocale(req: FastifyRequest): Locale {
   const lang = (req.query as Record<string, unknown>).lang;
   const accept = String(req.headers["accept-language"] ?? "").split(",")[0]?.split("-")[0]?.trim();
   return (

@@ -5,6 +5,8 @@
 // - listing is `get/app-passwd/all/<mailbox>`; it carries the hash, which the parsed type drops;
 // - edit/app-passwd without `username` in attr answers 200 with an empty body and changes nothing, and with another
 //   mailbox's address it MOVES the app password there: editAppPassword always sends the owner and reads back.
+// - names are stored HTML-escaped (PHP htmlspecialchars, ENT_QUOTES: "Bob's" → "Bob&#039;s") and listed so: the
+//   adapter matches on the escaped form and hands callers the plain text.
 // Passwords travel as `secrets`, so they never appear in errors.
 import type { MailcowCore } from "./core";
 import { APP_PASSWORD_PROTOCOLS, AppPasswordSchema, type AppPasswordProtocol, type MailcowAppPassword } from "./schemas";
@@ -31,6 +33,13 @@ function assertName(name: unknown): string {
   return name.trim();
 }
 
+const PHP_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#039;" };
+/** What Mailcow stores for a name (htmlspecialchars with ENT_QUOTES). */
+export const storedName = (name: string) => name.replace(/[&<>"']/g, (c) => PHP_ENTITIES[c]!);
+/** The name as the user gave it. */
+export const plainName = (stored: string) =>
+  stored.replace(/&(amp|lt|gt|quot|#0?39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#039": "'", "#39": "'" })[e]!);
+
 function toColumns(protocols: unknown): string[] {
   if (!Array.isArray(protocols) || !protocols.every((p) => APP_PASSWORD_PROTOCOLS.includes(p as AppPasswordProtocol))) {
     throw new TypeError(`protocols must be some of ${APP_PASSWORD_PROTOCOLS.join(", ")}`);
@@ -42,7 +51,7 @@ export function appPasswordMethods(core: MailcowCore) {
   async function listAppPasswords(email: string): Promise<MailcowAppPassword[]> {
     const mailbox = assertEmail(email, "mailbox");
     const list = await core.readList("listAppPasswords", `get/app-passwd/all/${mailbox}`, AppPasswordSchema);
-    return list.filter((entry) => entry.mailbox === mailbox);
+    return list.filter((entry) => entry.mailbox === mailbox).map((entry) => ({ ...entry, name: plainName(entry.name) }));
   }
 
   return {

@@ -9,6 +9,7 @@ import {
   UpdateMailboxPasswordSchema,
 } from "../../shared/schemas/mailbox";
 import { protectedProcedure, publicProcedure, router } from "../trpc";
+import { aliasesRouter, appPasswordsRouter, deviceSetupRouter } from "./mail-access";
 import { forwardingRouter, spamLevelRouter, vacationRouter } from "./mail-settings";
 import { unwrap } from "./problems";
 
@@ -54,6 +55,10 @@ export const mailboxRouter = router({
     .mutation(async ({ ctx, input }) => unwrap(await ctx.mailboxes.checkLogin(ctx.user.id, input.password))),
 
   /** Mailcow's live password policy, for the forms' checklist. */
+  aliases: aliasesRouter,
+  appPasswords: appPasswordsRouter,
+  deviceSetup: deviceSetupRouter,
+
   passwordPolicy: publicProcedure.output(LivePasswordPolicySchema).query(async ({ ctx }) => {
     return ctx.passwordPolicy.toPublic(await ctx.passwordPolicy.get());
   }),

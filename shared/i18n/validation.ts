@@ -163,6 +163,53 @@ export const VALIDATION_MESSAGES = {
   "admin.jobNotFound": { ru: "Задача не найдена", en: "Job not found" },
   "admin.mailcowRefused": { ru: "Mailcow отказал ({key})", en: "Mailcow refused ({key})" },
   "reset.invalid": { ru: "Ссылка недействительна или уже использована", en: "The link is invalid or was already used" },
+  "alias.taken": {
+    ru: "Этот адрес уже занят: выберите другое имя",
+    en: "This address is already taken: choose another name",
+  },
+  "alias.limit": {
+    ru: "Можно добавить не больше {max} дополнительных адресов. Удалите один, чтобы добавить новый",
+    en: "You can add at most {max} extra addresses. Remove one to add another",
+  },
+  "alias.domainFull": {
+    ru: "На почтовом домене закончилось место для новых адресов (max_alias_exceeded). Сообщите администратору",
+    en: "The mail domain has no room for new addresses (max_alias_exceeded). Please tell the administrator",
+  },
+  "alias.notFound": {
+    ru: "Такого дополнительного адреса у вас нет",
+    en: "You have no such extra address",
+  },
+  "alias.notYours": {
+    ru: "Этот адрес изменил администратор: удалить его можно только через администратора",
+    en: "An administrator changed this address: only an administrator can remove it now",
+  },
+  "alias.temporaryLimit": {
+    ru: "Можно держать не больше {max} временных адресов одновременно",
+    en: "You can keep at most {max} temporary addresses at a time",
+  },
+  "alias.days": {
+    ru: "Срок — целое число дней от 1 до 3650",
+    en: "The validity is a whole number of days from 1 to 3650",
+  },
+  "appPassword.nameRequired": { ru: "Назовите пароль, например «Телефон»", en: "Name the password, e.g. \"Phone\"" },
+  "appPassword.nameTooLong": { ru: "Не длиннее 60 символов", en: "At most 60 characters" },
+  "appPassword.nameReserved": {
+    ru: "Имена, начинающиеся с «Platform», заняты платформой",
+    en: "Names starting with \"Platform\" are used by the platform",
+  },
+  "appPassword.protocols": { ru: "Выберите хотя бы один протокол", en: "Choose at least one protocol" },
+  "appPassword.notFound": {
+    ru: "Такого пароля приложения нет: возможно, он уже отозван",
+    en: "There is no such app password: it may have been revoked already",
+  },
+  "appPassword.usedByInbox": {
+    ru: "Этим паролем пользуется почта на этой странице. Подтвердите отзыв: платформа создаст себе новый",
+    en: "The inbox on this page uses this password. Confirm the revoke: the platform will create itself a new one",
+  },
+  "appPassword.rejected": {
+    ru: "Почтовый сервер не принял пароль приложения. Попробуйте ещё раз",
+    en: "The mail server did not accept the app password. Please try again",
+  },
   "server.internal": {
     ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",
     en: "Something went wrong on the server. Please try again",
