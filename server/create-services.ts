@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { createAlertNotifier } from "./alerts/webhook";
 import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
@@ -31,6 +32,8 @@ export function createServices(
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
+  // Without ALERT_WEBHOOK_URL nothing is sent; conditions are still recorded so switching it on replays nothing.
+  const alerts = createAlertNotifier({ url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET, db, logger, now });
   // One client, so one request limiter and one auth pause, for every Mailcow call of this process.
   const mailcow = createMailcowClient({
     ...connection,
@@ -39,7 +42,15 @@ export function createServices(
     authProbeMs: config.MAILCOW_AUTH_PROBE_SECONDS * 1000,
     now,
     log: logger.child({ component: "mailcow" }),
+    onBreakerChange: (state) => {
+      if (state === "closed") alerts.clear("mailcow:breaker");
+      if (state === "open") alerts.notifyOnce("mailcow:breaker", { kind: "mailcow_breaker_open", severity: "critical", summary: "Mailcow refuses the platform's API key: every Mailcow call is paused", details: mailcowAuthDetails() });
+    },
   });
+  const mailcowAuthDetails = () => {
+    const status = mailcow.authStatus();
+    return status.paused ? { reason: status.reason, since: new Date(status.since).toISOString(), nextProbeAt: new Date(status.nextProbeAt).toISOString() } : {};
+  };
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
   const accounts = createAccounts(db);
   const provisioner = createProvisioner({
@@ -49,6 +60,7 @@ export function createServices(
     sealer,
     logger,
     now,
+    alerts,
     settings: {
       domain: mailDomain,
       quotaMiB: config.MAILBOX_QUOTA_MIB,
@@ -97,6 +109,7 @@ export function createServices(
     logger,
     accounts,
     audit: createAuditLog(db, now),
+    alerts,
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),
     limits,

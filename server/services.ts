@@ -1,5 +1,6 @@
 // Everything a request handler may use, built once per server process (or per test).
 import type { Logger } from "pino";
+import type { AlertNotifier } from "./alerts/webhook";
 import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
@@ -22,6 +23,8 @@ export interface Services {
   accounts: Accounts;
   /** Who did what to whom: admin actions and users' mailbox-settings changes. */
   audit: AuditLog;
+  /** Operator alerts over the webhook (ALERT_WEBHOOK_URL); without one, conditions are only recorded. */
+  alerts: AlertNotifier;
   sessions: SessionStore;
   /** Two-factor sign-in (TOTP and recovery codes). */
   totp: TotpStore;
