@@ -1,5 +1,8 @@
 import type { Logger } from "pino";
 import { createAlertNotifier } from "./alerts/webhook";
+import { createQuotaWatch } from "./stats/quota";
+import { createSnapshots } from "./stats/snapshots";
+import { createStatsQueries } from "./stats/queries";
 import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
@@ -34,6 +37,7 @@ export function createServices(
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
   // Without ALERT_WEBHOOK_URL nothing is sent; conditions are still recorded so switching it on replays nothing.
   const alerts = createAlertNotifier({ url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET, db, logger, now });
+  const quotaWatch = createQuotaWatch(alerts, { warnPercent: config.QUOTA_WARN_PERCENT, criticalPercent: config.QUOTA_CRITICAL_PERCENT });
   // One client, so one request limiter and one auth pause, for every Mailcow call of this process.
   const mailcow = createMailcowClient({
     ...connection,
@@ -110,13 +114,16 @@ export function createServices(
     accounts,
     audit: createAuditLog(db, now),
     alerts,
+    quotaWatch,
+    stats: createStatsQueries({ db, mailcow, quotaWatch }),
+    snapshots: createSnapshots({ db, mailcow, quotaWatch, logger, now, settings: { hour: config.STATS_SNAPSHOT_HOUR, retentionDays: config.STATS_RETENTION_DAYS } }),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),
     limits,
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, now }),
+    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, quotaWatch, now }),
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,

@@ -81,6 +81,7 @@ export async function main(): Promise<void> {
     await app.close();
     sweeper?.stop();
     await services.provisioner.stop();
+    await services.snapshots.stop();
     services.db.close();
     databaseLock?.release();
     await emulator?.close();
@@ -92,6 +93,7 @@ export async function main(): Promise<void> {
 
   await app.listen({ host: config.HOST, port: config.PORT });
   services.provisioner.start();
+  services.snapshots.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },

@@ -16,6 +16,9 @@ import type { PolicyCache } from "./mailbox/password-policy";
 import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
+import type { QuotaWatch } from "./stats/quota";
+import type { Snapshots } from "./stats/snapshots";
+import type { StatsQueries } from "./stats/queries";
 
 export interface Services {
   config: AppConfig;
@@ -25,6 +28,12 @@ export interface Services {
   audit: AuditLog;
   /** Operator alerts over the webhook (ALERT_WEBHOOK_URL); without one, conditions are only recorded. */
   alerts: AlertNotifier;
+  /** Quota levels (QUOTA_WARN_PERCENT, QUOTA_CRITICAL_PERCENT) and their alerts, once per crossing. */
+  quotaWatch: QuotaWatch;
+  /** The daily usage snapshot (start/stop; tests call takeNow/runIfDue). */
+  snapshots: Snapshots;
+  /** What the admin statistics page reads (admin.stats.*). */
+  stats: StatsQueries;
   sessions: SessionStore;
   /** Two-factor sign-in (TOTP and recovery codes). */
   totp: TotpStore;

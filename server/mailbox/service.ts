@@ -26,6 +26,7 @@ import type { DemoMode } from "./demo";
 import { mailboxPasswordProblem } from "./password-checks";
 import type { PolicyCache } from "./password-policy";
 import { fail, ok, type MailboxProblem, type Result } from "./problems";
+import type { QuotaWatch } from "../stats/quota";
 import { mailboxView, type LiveView } from "./view";
 
 export interface MailboxServiceDeps {
@@ -51,6 +52,8 @@ export interface MailboxServiceDeps {
   limits: Pick<Limits, "checkLogin">;
   mailLoginBudget: LoginBudget;
   demoMode: DemoMode | null;
+  /** Quota levels of the live figures, and their operator alerts (once per crossing). */
+  quotaWatch: QuotaWatch;
   now: () => number;
 }
 
@@ -121,7 +124,11 @@ export function createMailboxService(deps: MailboxServiceDeps) {
     let live: LiveView = { kind: "not_asked" };
     if (store.get(userId)?.state === "active") {
       const owned = await ownedMailbox(userId, { fresh: false });
-      if (owned.ok) live = { kind: "owned", mailbox: owned.value.mailbox };
+      if (owned.ok) {
+        const { mailbox } = owned.value;
+        const quotaAlert = deps.quotaWatch.observe({ userId, address: owned.value.address, usedBytes: mailbox.quotaUsedBytes, quotaBytes: mailbox.quotaBytes });
+        live = { kind: "owned", mailbox, quotaAlert };
+      }
       else if (owned.problem.kind !== "not_active") live = { kind: "unavailable" };
     }
     return mailboxView(store.get(userId), address(userId, username), live, view);
