@@ -115,7 +115,7 @@ export function createServices(
     audit: createAuditLog(db, now),
     alerts,
     quotaWatch,
-    stats: createStatsQueries({ db, mailcow, quotaWatch }),
+    stats: createStatsQueries({ db, mailcow, quotaWatch, now }),
     snapshots: createSnapshots({ db, mailcow, quotaWatch, logger, now, settings: { hour: config.STATS_SNAPSHOT_HOUR, retentionDays: config.STATS_RETENTION_DAYS } }),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),

@@ -186,6 +186,17 @@ export const EnvSchema = z
     HTTP_BODY_TIMEOUT_MS: milliseconds.default(10_000),
     /** Expired sessions are deleted from the database this often. */
     SESSION_CLEANUP_INTERVAL_MINUTES: positiveInt.default(60),
+
+    /** Who may sign up: open, invite (with an admin's invitation) or closed. Default: open, but invite in production. */
+    REGISTRATION_MODE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["open", "invite", "closed"], { error: "expected open, invite or closed" }).optional()),
+    /** An invitation link is valid this many days. */
+    INVITATION_TTL_DAYS: positiveInt.default(14),
+    /** Audit log entries older than this are deleted (daily). */
+    AUDIT_RETENTION_DAYS: positiveInt.default(365),
+    /** A platform password-reset link made by an admin is valid this many hours (and once). */
+    PASSWORD_RESET_TTL_HOURS: positiveInt.default(72),
+    /** admin.* calls per admin per minute. */
+    ADMIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
     /** A mailbox this full (percent of its quota) is "warning": a banner on the Mail page and one operator alert. */
     QUOTA_WARN_PERCENT: z.coerce.number({ error: "expected a percentage" }).int().min(1, "at least 1").max(100, "at most 100").default(80),
     /** A mailbox this full is "critical". Must be above QUOTA_WARN_PERCENT. */
@@ -234,8 +245,9 @@ export function decodeSecretKey(value: string): Buffer | null {
 export type RawEnv = z.input<typeof EnvSchema>;
 export type ParsedEnv = z.output<typeof EnvSchema>;
 
-export interface AppConfig extends ParsedEnv {
+export interface AppConfig extends Omit<ParsedEnv, "REGISTRATION_MODE"> {
   DATABASE_PATH: string;
+  REGISTRATION_MODE: "open" | "invite" | "closed";
   /** No Mailcow configured: the built-in emulator stands in and the UI says so. */
   demo: boolean;
 }
@@ -272,6 +284,8 @@ export function parseEnv(source: Record<string, string | undefined>): EnvResult 
     config: {
       ...env,
       DATABASE_PATH: env.DATABASE_PATH ?? path.join(env.DATA_DIR, "platform.db"),
+      // Anonymous sign-up on the internet would hand out corporate mailboxes: production defaults to invitations.
+      REGISTRATION_MODE: env.REGISTRATION_MODE ?? (env.NODE_ENV === "production" ? "invite" : "open"),
       demo: !env.MAILCOW_API_URL,
     },
   };

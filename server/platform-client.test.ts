@@ -44,7 +44,7 @@ describe("createPlatformClient", () => {
   });
 
   test("the inferred types are pinned", () => {
-    expectTypeOf<RouterInputs["auth"]["register"]>().toEqualTypeOf<{ username: string; password: string; displayName?: string | undefined }>();
+    expectTypeOf<RouterInputs["auth"]["register"]>().toEqualTypeOf<{ username: string; password: string; displayName?: string | undefined; invitation?: string | undefined }>();
     expectTypeOf<RouterInputs["mailbox"]["updatePassword"]>().toEqualTypeOf<{ newPassword: string }>();
     expectTypeOf<RouterOutputs["mailbox"]["info"]>().toEqualTypeOf<MailboxInfo>();
     expectTypeOf<RouterOutputs["auth"]["me"]>().toEqualTypeOf<PublicUser | null>();

@@ -35,6 +35,10 @@ export interface AuditEntry {
 
 export interface AuditFilter {
   actorId?: string;
+  /** The actor's name as recorded ("cli", "system", a username). */
+  actorName?: string;
+  /** The target text (an address, an invitation id). */
+  target?: string;
   targetUserId?: string;
   /** Exact action, or a prefix ending in "." ("admin." → every admin action). */
   action?: string;
@@ -105,6 +109,8 @@ export function createAuditLog(db: Db, now: () => number = Date.now) {
         params[name] = value;
       };
       add("actor_id = @actorId", "actorId", filter.actorId);
+      add("actor_name = @actorName", "actorName", filter.actorName);
+      add("target = @target", "target", filter.target);
       add("target_user_id = @targetUserId", "targetUserId", filter.targetUserId);
       if (filter.action?.endsWith(".")) add("substr(action, 1, length(@actionPrefix)) = @actionPrefix", "actionPrefix", filter.action);
       else add("action = @action", "action", filter.action);

@@ -132,6 +132,74 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    name: "admin console: state history, invitations, password resets, figures, list indexes",
+    sql: `
+      -- Every mailbox state transition (written by the provisioning store, the one place states change).
+      CREATE TABLE mailbox_state_history (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX mailbox_state_history_user ON mailbox_state_history(user_id, id);
+      -- Mailbox state changes are caught by triggers, so no UPDATE anywhere can skip the history.
+      CREATE TRIGGER mailbox_state_history_insert AFTER INSERT ON mailbox BEGIN
+        INSERT INTO mailbox_state_history (user_id, from_state, to_state, reason, at)
+          VALUES (NEW.user_id, NULL, NEW.state, NEW.reason, NEW.updated_at);
+      END;
+      CREATE TRIGGER mailbox_state_history_update AFTER UPDATE OF state, reason ON mailbox
+        WHEN OLD.state IS NOT NEW.state OR OLD.reason IS NOT NEW.reason BEGIN
+        INSERT INTO mailbox_state_history (user_id, from_state, to_state, reason, at)
+          VALUES (NEW.user_id, OLD.state, NEW.state, NEW.reason, NEW.updated_at);
+      END;
+      -- An admin's note on a mailbox (e.g. a conflict left as is, and why).
+      ALTER TABLE mailbox ADD COLUMN admin_note TEXT;
+      -- Invitations: only the SHA-256 of the 256-bit token is kept; used once, inside the sign-up transaction.
+      CREATE TABLE invitation (
+        id TEXT PRIMARY KEY NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        username TEXT,
+        display_name TEXT,
+        note TEXT,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER,
+        used_by TEXT,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX invitation_created ON invitation(created_at, id);
+      CREATE INDEX invitation_username ON invitation(username) WHERE username IS NOT NULL;
+      -- One-time platform password resets made by an admin (/reset/:token); SHA-256 of the token.
+      CREATE TABLE password_reset (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        created_by TEXT,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX password_reset_user ON password_reset(user_id);
+      -- The latest figures known for each mailbox (quota use, last login), for the admin table's filters.
+      CREATE TABLE mailbox_figures (
+        user_id TEXT PRIMARY KEY NOT NULL REFERENCES user(id) ON DELETE CASCADE,
+        quota_percent REAL,
+        last_login_at INTEGER,
+        taken_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX mailbox_figures_percent ON mailbox_figures(quota_percent);
+      CREATE INDEX mailbox_figures_login ON mailbox_figures(last_login_at);
+      -- The admin table pages 100,000 accounts: sorting and filtering by these.
+      CREATE INDEX user_created ON user(created_at, id);
+      CREATE INDEX user_display_name ON user(display_name, id);
+      CREATE INDEX mailbox_state ON mailbox(state, reason);
+      CREATE INDEX mailbox_updated ON mailbox(updated_at);
+    `,
+  },
+  {
     version: 13,
     name: "usage statistics",
     sql: `

@@ -4,9 +4,9 @@ import { authRouter } from "./auth";
 import { mailboxRouter } from "./mailbox";
 
 export const appRouter = router({
+  admin: adminRouter,
   auth: authRouter,
   mailbox: mailboxRouter,
-  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,8 @@
 // step that auth.login and auth.deleteAccount take when two-factor sign-in is on.
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { InvitationTokenSchema, SignupInfoInputSchema, SignupInfoSchema, type SignupInfo } from "../../shared/schemas/admin";
+import { adminCore } from "../admin/core";
 import {
   RevokeSessionSchema,
   SessionSummarySchema,
@@ -131,13 +133,26 @@ export const totpRouter = router({
     }),
 });
 
+/** What the sign-up page may know about an invitation link: usable or why not, and the name it fixes. */
+function invitationInfo(ctx: Context, token: string | undefined): SignupInfo["invitation"] {
+  if (token === undefined) return null;
+  const parsed = InvitationTokenSchema.safeParse(token);
+  const checked = parsed.success ? adminCore(ctx).invitations.check(parsed.data) : ({ ok: false, problem: "invitation.invalid" } as const);
+  if (!checked.ok) return { valid: false, problem: checked.problem, username: null, displayName: null, expiresAt: null };
+  const { username, displayName, expiresAt } = checked.invitation;
+  return { valid: true, problem: null, username, displayName, expiresAt };
+}
+
 /** What the account page needs besides sessions and two-factor state. */
 const AccountSettingsSchema = z.object({ totp: TotpStatusSchema, deletionGraceHours: z.number().int() });
 
 /** Merged into the auth router: auth.sessions.*, auth.totp.*, auth.accountSettings, auth.signupInfo. */
 export const accountRouters = {
   /** What the sign-up form shows before there is an account: the domain addresses are made in. */
-  signupInfo: publicProcedure.output(z.object({ domain: z.string() })).query(({ ctx }) => ({ domain: ctx.mailDomain })),
+  signupInfo: publicProcedure
+    .input(SignupInfoInputSchema)
+    .output(SignupInfoSchema)
+    .query(({ ctx, input }) => ({ domain: ctx.mailDomain, mode: ctx.config.REGISTRATION_MODE, invitation: invitationInfo(ctx, input?.invitation) })),
   sessions: sessionsRouter,
   totp: totpRouter,
   accountSettings: protectedProcedure

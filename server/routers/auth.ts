@@ -8,12 +8,15 @@ import {
   PublicUserSchema,
   RegisterSchema,
   type PublicUser,
+  type RegisterInput,
 } from "../../shared/schemas/auth";
 import { checkPassword } from "../../shared/password-policy";
 import { UsernameTakenError, type AccountRow } from "../auth/accounts";
 import { verifyCurrentPassword } from "../auth/current-password";
 import { guardSignup, hashInQueue, verifyLogin } from "../auth/login-guard";
 import { hashPassword } from "../auth/password";
+import { adminCore } from "../admin/core";
+import type { Context } from "../context";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
 import { toTrpcError } from "./problems";
 import { seenFrom } from "../auth/sessions-list";
@@ -34,6 +37,26 @@ function ensureNotUsername(field: string, password: string, username: string) {
   if (rule && !rule.ok) throw fieldError("BAD_REQUEST", field, rule.code);
 }
 
+class InvitationUsedError extends Error {}
+
+/**
+ * REGISTRATION_MODE: closed refuses; invite needs a usable invitation (open takes one too, e.g. for a preset name).
+ * Answers the invitation token to use in the sign-up transaction, or null.
+ */
+function checkRegistration(ctx: Context, input: RegisterInput): string | null {
+  const mode = ctx.config.REGISTRATION_MODE;
+  if (mode === "closed") throw new TRPCError({ code: "FORBIDDEN", message: "registration.closed" });
+  if (!input.invitation) {
+    if (mode === "invite") throw fieldError("FORBIDDEN", "invitation", "invitation.required");
+    return null;
+  }
+  const checked = adminCore(ctx).invitations.check(input.invitation);
+  if (!checked.ok) throw fieldError("BAD_REQUEST", "invitation", checked.problem);
+  const preset = checked.invitation.username;
+  if (preset && preset !== input.username) throw fieldError("BAD_REQUEST", "username", "invitation.usernameFixed", { username: preset });
+  return input.invitation;
+}
+
 const RegisterResultSchema = PublicUserSchema.extend({
   mailbox: z.object({ state: MailboxStateSchema, reason: MailboxReasonSchema.nullable() }),
 });
@@ -44,6 +67,7 @@ export const authRouter = router({
     .input(RegisterSchema)
     .output(RegisterResultSchema)
     .mutation(async ({ ctx, input }) => {
+      const invitation = checkRegistration(ctx, input);
       if ((await guardSignup(ctx, ctx.ip, input.username, ctx.config.RESERVED_USERNAMES)).reserved) {
         throw fieldError("BAD_REQUEST", "username", "username.reserved");
       }
@@ -59,6 +83,8 @@ export const authRouter = router({
             displayName: input.displayName || null,
             passwordHash,
           });
+          // Used in the same transaction as the account: two sign-ups with one invitation cannot both succeed.
+          if (invitation && !adminCore(ctx).invitations.consume(invitation, account.id)) throw new InvitationUsedError();
           const { cookie } = ctx.sessions.createSync(account.id, seenFrom(ctx));
           // The mailbox job is part of the account: both exist, or neither. The worker leaves it alone
           // until the sign-up attempt below has had its chance.
@@ -70,6 +96,7 @@ export const authRouter = router({
         result = signUp.immediate();
       } catch (error) {
         if (error instanceof UsernameTakenError) throw fieldError("CONFLICT", "username", "username.taken");
+        if (error instanceof InvitationUsedError) throw fieldError("CONFLICT", "invitation", "invitation.used");
         throw error;
       }
       ctx.cookies.set(result.cookie);

@@ -14,6 +14,7 @@ export interface StatsQueryDeps {
   db: Db;
   mailcow: Pick<MailcowClient, "listDomainMailboxes">;
   quotaWatch: QuotaWatch;
+  now: () => number;
 }
 
 /** The value at quantile q (0..1) of sorted numbers (nearest rank). */
@@ -27,7 +28,7 @@ function bucketEdges({ warnPercent, criticalPercent }: QuotaThresholds): number[
   return [...new Set([0, 25, 50, warnPercent, criticalPercent, 100])].filter((edge) => edge <= 100).sort((a, b) => a - b);
 }
 
-export function createStatsQueries({ db, mailcow, quotaWatch }: StatsQueryDeps) {
+export function createStatsQueries({ db, mailcow, quotaWatch, now }: StatsQueryDeps) {
   const thresholds = quotaWatch.thresholds;
 
   function summary(): StatsSummary {
@@ -79,11 +80,28 @@ export function createStatsQueries({ db, mailcow, quotaWatch }: StatsQueryDeps) 
     for (const row of db.prepare("SELECT state, COUNT(*) AS n FROM mailbox GROUP BY state").all() as { state: string; n: number }[]) {
       stateCounts.set(row.state, row.n);
     }
+    // Sign-up to active: from the state history (first record to first `active`); rows older than the history use
+    // the mailbox row's own times.
     const durations = (
-      db.prepare("SELECT provisioned_at - created_at AS ms FROM mailbox WHERE provisioned_at IS NOT NULL AND provisioned_at >= created_at").all() as { ms: number }[]
+      db
+        .prepare(
+          `SELECT COALESCE(
+             (SELECT MIN(a.at) FROM mailbox_state_history a WHERE a.user_id = m.user_id AND a.to_state = 'active')
+               - (SELECT MIN(s.at) FROM mailbox_state_history s WHERE s.user_id = m.user_id AND s.from_state IS NULL),
+             m.provisioned_at - m.created_at) AS ms
+           FROM mailbox m WHERE m.provisioned_at IS NOT NULL`,
+        )
+        .all() as { ms: number | null }[]
     )
-      .map((row) => row.ms / 1000)
+      .flatMap((row) => (row.ms !== null && row.ms >= 0 ? [row.ms / 1000] : []))
       .sort((a, b) => a - b);
+    // How creation attempts ended in the last 30 days: transitions out of provisioning/pending, by the state reached.
+    const outcomes = db
+      .prepare(
+        `SELECT to_state AS state, COUNT(*) AS count FROM mailbox_state_history
+         WHERE from_state IN ('provisioning', 'pending') AND to_state <> from_state AND at >= ? GROUP BY to_state ORDER BY to_state`,
+      )
+      .all(now() - ACTIVE_DAYS * DAY_SECONDS * 1000) as { state: string; count: number }[];
 
     return {
       snapshotDay: day,
@@ -101,6 +119,7 @@ export function createStatsQueries({ db, mailcow, quotaWatch }: StatsQueryDeps) 
       activeUsers: active,
       provisioning: {
         states: [...stateCounts].map(([state, count]) => ({ state, count })),
+        outcomes,
         durations: {
           count: durations.length,
           medianSeconds: quantile(durations, 0.5),

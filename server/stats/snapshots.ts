@@ -8,6 +8,7 @@
 // after the last run (at once when there is none). A run in which no domain could be listed (Mailcow down) leaves no
 // row, so it is tried again at the next check (hourly).
 import type { Logger } from "pino";
+import { saveFigures } from "../admin/list";
 import type { Db } from "../db/open-database";
 import { isOwnedBy, PLATFORM_TAG, type MailcowClient, type MailcowMailbox } from "../mailcow";
 import type { QuotaWatch } from "./quota";
@@ -122,6 +123,9 @@ export function createSnapshots({ db, mailcow, quotaWatch, logger, settings, now
             smtp: seconds(mailbox.lastSmtpLogin),
             webmail: seconds(mailbox.lastSsoLogin),
           });
+          // The admin table's quota and last-login filters read the latest figures.
+          const logins = [mailbox.lastImapLogin, mailbox.lastSmtpLogin, mailbox.lastPop3Login, mailbox.lastSsoLogin].flatMap((d) => (d ? [d.getTime()] : []));
+          saveFigures(db, userId, { quotaPercent: mailbox.percentInUse, lastLoginAt: logins.length ? Math.max(...logins) : null, at });
         }
         insertDomain.run({
           day,

@@ -315,6 +315,7 @@ describe("admin.stats", () => {
     ]);
     expect(summary.provisioning.states).toContainEqual({ state: "active", count: 3 });
     expect(summary.provisioning.durations).toMatchObject({ count: 3, medianSeconds: 0 });
+    expect(summary.provisioning.outcomes).toEqual([{ state: "active", count: 3 }]);
 
     const series = await caller.admin.stats.series({ metric: "near_full", from: "2026-03-01", to: "2026-03-31" });
     expect(series).toEqual({

@@ -75,6 +75,12 @@ export const RegisterSchema = z
     username: UsernameSchema,
     password: PasswordSchema,
     displayName: DisplayNameSchema.optional(),
+    /** The token from an invitation link (required when REGISTRATION_MODE=invite). */
+    invitation: z
+      .string({ error: "invitation.invalid" })
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{22,128}$/, "invitation.invalid")
+      .optional(),
   })
   .superRefine((value, ctx) => passwordNotUsername("password", value.username, value.password, ctx));
 export type RegisterInput = z.infer<typeof RegisterSchema>;

@@ -47,6 +47,8 @@ export const StatsSummarySchema = z.object({
   provisioning: z.object({
     /** Mailbox records by stored state now. */
     states: z.array(z.object({ state: z.string(), count: z.number().int() })),
+    /** How creation attempts ended in the last 30 days (leaving provisioning/pending), by the state reached. */
+    outcomes: z.array(z.object({ state: z.string(), count: z.number().int() })),
     /** From sign-up to the mailbox existing in Mailcow (mailboxes created so far). */
     durations: z.object({
       count: z.number().int(),

@@ -1,7 +1,15 @@
-// admin.*: the admin console's procedures (adminProcedure: signed in with the admin role).
+// admin.*: the admin console. Each area is its own file; add new ones here (import, reconcile, stats…).
 import { router } from "../../trpc";
+import { auditRouter } from "./audit";
+import { invitationsRouter } from "./invitations";
+import { jobsRouter } from "./jobs";
+import { mailboxesRouter } from "./mailboxes";
 import { statsRouter } from "./stats";
 
 export const adminRouter = router({
+  mailboxes: mailboxesRouter,
+  invitations: invitationsRouter,
+  audit: auditRouter,
+  jobs: jobsRouter,
   stats: statsRouter,
 });

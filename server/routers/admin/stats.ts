@@ -2,20 +2,21 @@
 import { TRPCError } from "@trpc/server";
 import { NearFullSchema, StatsSeriesInputSchema, StatsSeriesSchema, StatsSummarySchema } from "../../../shared/schemas/stats";
 import { isMailcowError } from "../../mailcow";
-import { adminProcedure, router } from "../../trpc";
+import { router } from "../../trpc";
+import { adminLimitedProcedure } from "./procedure";
 
 export const statsRouter = router({
   /** Totals, quota-use distribution, active users (30 days) by protocol, provisioning outcomes and times. */
-  summary: adminProcedure.output(StatsSummarySchema).query(({ ctx }) => ctx.stats.summary()),
+  summary: adminLimitedProcedure.output(StatsSummarySchema).query(({ ctx }) => ctx.stats.summary()),
 
   /** One point per snapshot day in [from, to] (UTC days, inclusive). */
-  series: adminProcedure
+  series: adminLimitedProcedure
     .input(StatsSeriesInputSchema)
     .output(StatsSeriesSchema)
     .query(({ ctx, input }) => ctx.stats.series(input.metric, input.from, input.to)),
 
   /** Mailboxes at or above QUOTA_WARN_PERCENT now (live from Mailcow), fullest first. */
-  nearFull: adminProcedure.output(NearFullSchema).query(async ({ ctx }) => {
+  nearFull: adminLimitedProcedure.output(NearFullSchema).query(async ({ ctx }) => {
     try {
       return await ctx.stats.nearFull();
     } catch (error) {
