@@ -21,6 +21,8 @@ export const router = createBrowserRouter([
           { index: true, lazy: () => import("./routes/home") },
           { path: CLIENT_PATHS.mail, lazy: () => import("./routes/mail") },
           { path: CLIENT_PATHS.account, lazy: () => import("./routes/account") },
+          // Usage statistics with charts (uPlot, papaparse): their own chunk, for admins.
+          { path: CLIENT_PATHS.adminStats, lazy: () => import("./routes/admin/stats") },
         ],
       },
       // Every other path: "page not found" (the server answers such paths with HTTP 404, see shared/routes.ts).

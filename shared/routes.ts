@@ -7,6 +7,7 @@ export const CLIENT_PATHS = {
   logout: "/logout",
   mail: "/mail",
   account: "/account",
+  adminStats: "/admin/stats",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
