@@ -134,6 +134,34 @@ describe("wiring: metrics and alerts", () => {
     expect(svc.db.prepare("SELECT key FROM alert_state").all()).toEqual([{ key: "mailcow:breaker" }]);
   });
 
+  test("the breaker alert is cleared when Mailcow accepts the key again, so the next opening alerts again", async () => {
+    const hook = await receiver();
+    // A Mailcow stand-in whose key check we switch: 401 while `refuse`, a version answer otherwise.
+    let refuse = true;
+    const stub = createServer((_req, res) => {
+      if (refuse) res.writeHead(401, { "content-type": "application/json" }).end('{"type":"error","msg":"authentication failed"}');
+      else res.writeHead(200, { "content-type": "application/json" }).end('{"version":"2026-07a"}');
+    });
+    await new Promise<void>((resolve) => stub.listen(0, "127.0.0.1", resolve));
+    servers.push(stub);
+    const svc = createTestServices(
+      { ALERT_WEBHOOK_URL: hook.url, ALERT_WEBHOOK_SECRET: SECRET, MAILCOW_AUTH_PROBE_SECONDS: "60" },
+      { mailcow: { baseUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}/api/v1`, apiKey: "SOME-KEY-0000" }, now: clock },
+    );
+    const breakerRows = () => svc.db.prepare("SELECT key FROM alert_state WHERE key = 'mailcow:breaker'").all().length;
+    await expect(svc.mailcow.getVersion()).rejects.toMatchObject({ kind: "unauthorized" });
+    expect(breakerRows()).toBe(1);
+    refuse = false;
+    clock.advance(60_000);
+    await svc.mailcow.getVersion(); // the probe is accepted: calls resume
+    expect(sample("platform_mail_mailcow_circuit_state", { state: "closed" }, await metrics.text())).toBe(1);
+    expect(breakerRows()).toBe(0);
+    refuse = true;
+    await expect(svc.mailcow.getVersion()).rejects.toMatchObject({ kind: "unauthorized" });
+    await svc.alerts.idle();
+    expect(hook.alerts.map((a) => a.key)).toEqual(["mailcow:breaker", "mailcow:breaker"]);
+  });
+
   test("a mailbox that needs a person (address taken) alerts once", async () => {
     const hook = await receiver();
     const svc = services(hook);
