@@ -14,6 +14,7 @@ export const router = createBrowserRouter([
       { path: CLIENT_PATHS.login, lazy: () => import("./routes/login") },
       { path: CLIENT_PATHS.register, lazy: () => import("./routes/register") },
       { path: CLIENT_PATHS.logout, lazy: () => import("./routes/logout") },
+      { path: CLIENT_PATHS.reset, lazy: () => import("./routes/reset") },
       {
         id: "app",
         lazy: () => import("./routes/app-layout"),
@@ -21,8 +22,8 @@ export const router = createBrowserRouter([
           { index: true, lazy: () => import("./routes/home") },
           { path: CLIENT_PATHS.mail, lazy: () => import("./routes/mail") },
           { path: CLIENT_PATHS.account, lazy: () => import("./routes/account") },
-          // Usage statistics with charts (uPlot, papaparse): their own chunk, for admins.
-          { path: CLIENT_PATHS.adminStats, lazy: () => import("./routes/admin/stats") },
+          // The admin console: one chunk here; its sections are chunks it loads itself (client/routes/admin/layout.tsx).
+          { path: `${CLIENT_PATHS.admin}/*`, lazy: () => import("./routes/admin/layout") },
         ],
       },
       // Every other path: "page not found" (the server answers such paths with HTTP 404, see shared/routes.ts).

@@ -73,7 +73,7 @@ test("a nearly full mailbox shows the banner; an admin sees the statistics chart
 
   // Not an admin yet: the page says so.
   await page.goto(`${server.url}/admin/stats`);
-  await page.getByTestId("stats-forbidden").waitFor();
+  await page.getByTestId("admin-forbidden").waitFor();
 
   const db = database();
   db.prepare("UPDATE user SET role = 'admin' WHERE username = 'rita'").run();
@@ -98,7 +98,9 @@ test("a nearly full mailbox shows the banner; an admin sees the statistics chart
   db.close();
 
   await page.goto(`${server.url}/admin/stats`);
-  await page.getByTestId("admin-stats").waitFor();
+  await page.getByTestId("admin-statistics").waitFor();
+  // Inside the admin console's layout, its tab marked as the current page.
+  expect(await page.getByRole("link", { name: "Статистика" }).getAttribute("aria-current")).toBe("page");
   for (const id of ["used_bytes", "mailboxes", "active_users", "near_full", "quota_distribution"]) {
     const chart = page.getByTestId(`chart-${id}`);
     await chart.locator("canvas").first().waitFor();
@@ -124,7 +126,7 @@ test("a nearly full mailbox shows the banner; an admin sees the statistics chart
   expect(lines.at(-1)).toMatch(/^\d{4}-\d{2}-\d{2},60$/);
 
   await setLanguage(page, "EN");
-  await expect.poll(() => page.getByRole("heading", { level: 1 }).innerText(), POLL).toBe("Usage statistics");
+  await expect.poll(() => page.getByRole("heading", { level: 2, name: "Usage statistics" }).count(), POLL).toBe(1);
   await page.locator("label", { hasText: "30 days" }).click();
   expect(await page.getByRole("radio", { name: "30 days" }).isChecked()).toBe(true);
   await expect.poll(() => page.getByTestId("chart-mailboxes").locator("table tbody tr").count(), POLL).toBe(30);

@@ -1,4 +1,6 @@
 import type { Logger } from "pino";
+import { createImportService } from "./admin/import";
+import { createReconciler } from "./admin/reconcile";
 import { createAlertNotifier } from "./alerts/webhook";
 import { createQuotaWatch } from "./stats/quota";
 import { createSnapshots } from "./stats/snapshots";
@@ -107,12 +109,14 @@ export function createServices(
     now,
     logger,
   });
+  const audit = createAuditLog(db, now);
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, quotaWatch, now });
   return {
     config,
     db,
     logger,
     accounts,
-    audit: createAuditLog(db, now),
+    audit,
     alerts,
     quotaWatch,
     stats: createStatsQueries({ db, mailcow, quotaWatch, now }),
@@ -123,12 +127,14 @@ export function createServices(
     mailDomain,
     mailcow,
     provisioner,
-    mailboxes: createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, quotaWatch, now }),
+    mailboxes,
     mailLoginBudget,
     passwordPolicy,
     liveMailboxes,
     endpoints,
     now,
     demoMode: demo,
+    imports: createImportService({ db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now }),
+    reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts }),
   };
 }

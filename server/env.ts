@@ -197,6 +197,15 @@ export const EnvSchema = z
     PASSWORD_RESET_TTL_HOURS: positiveInt.default(72),
     /** admin.* calls per admin per minute. */
     ADMIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(300),
+    /** How often the platform's mailboxes are compared with Mailcow's (admin console → Reconcile); 0 = only on demand. */
+    RECONCILE_INTERVAL_MINUTES: z.coerce.number({ error: "expected a whole number of minutes" }).int().min(0).default(60),
+    /** Drift kinds the reconcile fixes by itself (comma list of missing, disabled, quota_changed, untagged, orphan); empty = none. */
+    RECONCILE_AUTO_FIX: z
+      .string()
+      .trim()
+      .transform((v) => v.split(",").map((n) => n.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.enum(["missing", "disabled", "quota_changed", "untagged", "orphan"], { error: "expected drift kinds: missing, disabled, quota_changed, untagged, orphan" })))
+      .default([]),
     /** A mailbox this full (percent of its quota) is "warning": a banner on the Mail page and one operator alert. */
     QUOTA_WARN_PERCENT: z.coerce.number({ error: "expected a percentage" }).int().min(1, "at least 1").max(100, "at most 100").default(80),
     /** A mailbox this full is "critical". Must be above QUOTA_WARN_PERCENT. */

@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
+import { startAuditRetention } from "./admin/core";
 import { startSessionSweeper } from "./auth/session-sweeper";
 import { createServices, DEMO_DOMAIN, type MailcowConnection } from "./create-services";
 import type { DemoMode } from "./mailbox/demo";
@@ -72,6 +73,7 @@ export async function main(): Promise<void> {
   const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
 
   let sweeper: ReturnType<typeof startSessionSweeper> | undefined;
+  let auditRetention: ReturnType<typeof startAuditRetention> | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -80,6 +82,9 @@ export async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
     sweeper?.stop();
+    auditRetention?.stop();
+    await services.reconciler.stop();
+    await services.imports.settled();
     await services.provisioner.stop();
     await services.snapshots.stop();
     services.db.close();
@@ -95,6 +100,8 @@ export async function main(): Promise<void> {
   services.provisioner.start();
   services.snapshots.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
+  auditRetention = startAuditRetention(services);
+  services.reconciler.start();
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },
     config.demo ? "Platform Mail is running in DEMO mode (simulated mailboxes)" : "Platform Mail is running",

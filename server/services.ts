@@ -1,5 +1,7 @@
 // Everything a request handler may use, built once per server process (or per test).
 import type { Logger } from "pino";
+import type { ImportService } from "./admin/import";
+import type { Reconciler } from "./admin/reconcile";
 import type { AlertNotifier } from "./alerts/webhook";
 import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
@@ -54,4 +56,8 @@ export interface Services {
   now: () => number;
   /** What the demo really runs (null outside demo mode). */
   demoMode: DemoMode | null;
+  /** Bulk onboarding from CSV (admin console). */
+  imports: ImportService;
+  /** Platform ↔ Mailcow drift reports and fixes (admin console; start/stop runs the schedule). */
+  reconciler: Reconciler;
 }

@@ -7,12 +7,20 @@ export const CLIENT_PATHS = {
   logout: "/logout",
   mail: "/mail",
   account: "/account",
-  adminStats: "/admin/stats",
+  admin: "/admin",
+  /** An admin-made platform password reset: /reset/<token>. */
+  reset: "/reset/:token",
 } as const;
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
+const PATTERNS: readonly RegExp[] = [
+  /^\/reset\/[A-Za-z0-9_-]{22,128}$/,
+  // The admin console's sections and a person's page (`/admin/people/<userId>`).
+  /^\/admin(?:\/(?:invitations|import|reconcile|audit|stats)|\/people\/[^/]+)?$/,
+];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */
 export function isClientPath(pathname: string): boolean {
-  return KNOWN.has(pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname);
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return KNOWN.has(path) || PATTERNS.some((pattern) => pattern.test(path));
 }

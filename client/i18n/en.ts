@@ -13,6 +13,7 @@ export const en: Dictionary = {
   "nav.home": "Home",
   "nav.mail": "Mail",
   "nav.account": "Account",
+  "nav.admin": "Admin",
   "nav.openMenu": "Open menu",
   "nav.closeMenu": "Close menu",
 

@@ -13,6 +13,7 @@ export const ru = {
   "nav.home": "Главная",
   "nav.mail": "Почта",
   "nav.account": "Аккаунт",
+  "nav.admin": "Администрирование",
   "nav.openMenu": "Открыть меню",
   "nav.closeMenu": "Закрыть меню",
 

@@ -1,6 +1,6 @@
 // The signed-in frame: sidebar (brand, navigation, account, language, sign-out) on wide screens,
 // a top bar with a menu button on phones. Every screen inside it can rely on `auth.me` being cached.
-import { Home, LogOut, Mail, Menu, ShieldCheck, X, type LucideIcon } from "lucide-react";
+import { Home, LogOut, Mail, Menu, ShieldCheck, SlidersHorizontal, X, type LucideIcon } from "lucide-react";
 import { useEffect, useId, useRef, useState } from "react";
 import { Form, Navigate, NavLink, Outlet, redirect, useLocation, useNavigation, type LoaderFunctionArgs } from "react-router";
 import { Address } from "../components/address";
@@ -21,7 +21,8 @@ const NAV = [
   { to: "/", label: "nav.home", icon: Home, end: true },
   { to: "/mail", label: "nav.mail", icon: Mail, end: false },
   { to: "/account", label: "nav.account", icon: ShieldCheck, end: false },
-] as const satisfies readonly { to: string; label: MessageKey; icon: LucideIcon; end: boolean }[];
+  { to: "/admin", label: "nav.admin", icon: SlidersHorizontal, end: false, adminOnly: true },
+] as const satisfies readonly { to: string; label: MessageKey; icon: LucideIcon; end: boolean; adminOnly?: boolean }[];
 
 export function Component() {
   const { t } = useI18n();
@@ -95,7 +96,7 @@ export function Component() {
 
         <nav aria-label={t("nav.label")} className="px-3 py-4">
           <ul className="space-y-1">
-            {NAV.map(({ to, label, icon: Icon, end }) => (
+            {NAV.filter((item) => !("adminOnly" in item) || me.isAdmin).map(({ to, label, icon: Icon, end }) => (
               <li key={to}>
                 <NavLink
                   to={to}
@@ -147,7 +148,7 @@ export function Component() {
       </aside>
 
       <main id="main" ref={main} tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8 sm:py-10">
-        <div className="mx-auto max-w-3xl">
+        <div className={`mx-auto ${location.pathname.startsWith("/admin") ? "max-w-6xl" : "max-w-3xl"}`}>
           <Outlet />
         </div>
       </main>

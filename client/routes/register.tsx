@@ -14,15 +14,40 @@ import { rememberSignedIn } from "../lib/session";
 import { useFocusFirstInvalid } from "../lib/use-form-focus";
 import { queryUtils, trpcClient } from "../trpc";
 
-const FIELDS = ["username", "displayName", "password", "passwordConfirm"] as const;
+const FIELDS = ["username", "displayName", "password", "passwordConfirm", "invitation"] as const;
+
+// Words for the registration modes live here, with the screen (not in the shell's dictionaries).
+const MODE_TEXTS = {
+  ru: {
+    inviteOnly: "Регистрация только по приглашению. Попросите ссылку-приглашение у администратора.",
+    closed: "Регистрация закрыта. Обратитесь к администратору.",
+    invitation: "Вы регистрируетесь по приглашению.",
+    "invitation.invalid": "Приглашение не найдено: проверьте ссылку.",
+    "invitation.expired": "Срок приглашения истёк: попросите новое.",
+    "invitation.used": "Это приглашение уже использовано.",
+    "invitation.revoked": "Это приглашение отозвано.",
+  },
+  en: {
+    inviteOnly: "Sign-up is by invitation only. Ask an administrator for an invitation link.",
+    closed: "Sign-up is closed. Please contact an administrator.",
+    invitation: "You are signing up with an invitation.",
+    "invitation.invalid": "Invitation not found: check the link.",
+    "invitation.expired": "The invitation has expired: ask for a new one.",
+    "invitation.used": "This invitation was already used.",
+    "invitation.revoked": "This invitation was revoked.",
+  },
+} as const;
+type ModeText = keyof (typeof MODE_TEXTS)["en"];
 type RegisterField = (typeof FIELDS)[number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const me = await queryUtils.auth.me.ensureData().catch(() => null);
   if (me) return redirect(safeNextPath(new URL(request.url).searchParams.get("next")) ?? "/");
-  // The address preview shows the real domain; without an answer it shows "name@…".
-  const signup = await queryUtils.auth.signupInfo.ensureData().catch(() => null);
-  return { domain: signup?.domain ?? null };
+  // The address preview shows the real domain; without an answer it shows "name@…". The mode decides whether there
+  // is a form at all; an invitation link (?invitation=) may fix the username.
+  const token = new URL(request.url).searchParams.get("invitation")?.trim() || undefined;
+  const signup = await queryUtils.auth.signupInfo.ensureData(token ? { invitation: token } : undefined).catch(() => null);
+  return { domain: signup?.domain ?? null, mode: signup?.mode ?? "open", invitation: signup?.invitation ?? null, token: token ?? null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -33,6 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
     username: formString(form, "username"),
     password,
     displayName: displayName || undefined,
+    invitation: formString(form, "invitation") || undefined,
   });
   const result: FormResult<RegisterField> = parsed.success ? { fieldErrors: {}, formError: null } : invalidForm(parsed.error.issues, FIELDS);
   if (password && formString(form, "passwordConfirm") !== password) {
@@ -49,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export function Component() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const message = useMessage();
   useDocumentTitle(t("register.title"));
   const result = useActionData<typeof action>();
@@ -57,7 +83,8 @@ export function Component() {
   const [searchParams] = useSearchParams();
   const formRef = useRef<HTMLFormElement>(null);
   useFocusFirstInvalid(formRef, result);
-  const [username, setUsername] = useState("");
+  const data = useLoaderData<typeof loader>();
+  const [username, setUsername] = useState(data?.invitation?.valid ? (data.invitation.username ?? "") : "");
   const [password, setPassword] = useState("");
 
   const busy = navigation.state !== "idle" && navigation.formMethod?.toLowerCase() === "post";
@@ -69,7 +96,13 @@ export function Component() {
   };
   const alert = result?.formError ? message(result.formError) : Object.keys(errors).length ? t("form.checkFields") : null;
   const localPart = username.trim().toLowerCase();
-  const domain = useLoaderData<typeof loader>()?.domain ?? null;
+  const domain = data?.domain ?? null;
+  const texts = MODE_TEXTS[locale];
+  const invitation = data?.invitation ?? null;
+  const presetName = invitation?.valid ? invitation.username : null;
+  // No form that would fail: closed, or invite-only without a usable invitation, says so instead.
+  const blocked = data?.mode === "closed" ? texts.closed : data?.mode === "invite" && !invitation?.valid ? (invitation?.problem ? texts[invitation.problem as ModeText] ?? texts.inviteOnly : texts.inviteOnly) : null;
+  const invitationNote = !blocked && invitation ? (invitation.valid ? texts.invitation : texts[invitation.problem as ModeText] ?? null) : null;
 
   return (
     <AuthShell
@@ -84,9 +117,20 @@ export function Component() {
         </>
       }
     >
+      {blocked ? (
+        <p role="status" className="rounded-lg border border-gray-200 bg-gray-50 p-4 text-sm text-gray-800">
+          {blocked}
+        </p>
+      ) : (
       <Form method="post" ref={formRef} noValidate className="space-y-5" aria-busy={busy}>
-        <FormAlert message={alert} />
+        <FormAlert message={alert ?? (error("invitation") || null)} />
+        {invitationNote && (
+          <p role="status" className="text-sm text-gray-700">
+            {invitationNote}
+          </p>
+        )}
         {next && <input type="hidden" name="next" value={next} />}
+        {invitation?.valid && data?.token && <input type="hidden" name="invitation" value={data.token} />}
         <Field
           name="username"
           label={t("register.username.label")}
@@ -94,6 +138,7 @@ export function Component() {
           autoCapitalize="none"
           spellCheck={false}
           required
+          {...(presetName ? { defaultValue: presetName, readOnly: true } : {})}
           onChange={(e) => setUsername(e.currentTarget.value)}
           error={error("username")}
           hint={
@@ -139,6 +184,7 @@ export function Component() {
         />
         <SubmitButton busy={busy} label={t("register.submit")} busyLabel={t("register.submitting")} />
       </Form>
+      )}
     </AuthShell>
   );
 }

@@ -11,6 +11,8 @@ export interface AccountRow {
   /** Set when the account is being deleted; the name stays taken until its mailbox is gone. */
   deleted_at: number | null;
   role: AccountRole;
+  /** 1: the password was generated for the user (bulk import); the user must change it before anything else. */
+  must_change_password: number;
 }
 
 export type AccountRole = "user" | "admin";
@@ -52,6 +54,7 @@ export function createAccounts(db: Db) {
         created_at: Date.now(),
         deleted_at: null,
         role: "user",
+        must_change_password: 0,
       };
       try {
         insert.run(row.id, row.username, row.display_name, row.password_hash, row.created_at);
@@ -62,6 +65,9 @@ export function createAccounts(db: Db) {
       return row;
     },
     setPasswordHash: (id: string, hash: string) => void setHash.run(hash, id),
+    /** Sets or clears "must change the password first" (set by a direct bulk import, cleared by a password change). */
+    setMustChangePassword: (id: string, must: boolean) =>
+      void db.prepare("UPDATE user SET must_change_password = ? WHERE id = ?").run(must ? 1 : 0, id),
     /** Removes an account marked deleted, with everything hanging off it; false when there was none. */
     purge: (id: string) => purge.run(id).changes === 1,
     markDeleted: (id: string, at: number) => markDeleted.run(at, id).changes === 1,

@@ -200,6 +200,50 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    name: "bulk onboarding and reconcile",
+    sql: `
+      -- The users a CSV import created directly get a one-time platform password; they must change it first.
+      ALTER TABLE user ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+      -- The quota this mailbox is created with and the platform last knew (NULL: MAILBOX_QUOTA_MIB).
+      ALTER TABLE mailbox ADD COLUMN quota_mib INTEGER;
+      CREATE TABLE import_job (
+        id TEXT PRIMARY KEY NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('invitations', 'direct')),
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        actor_id TEXT,
+        total INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER
+      ) STRICT;
+      -- One row per CSV line of an import; never a password or a link (those are shown once, from memory).
+      CREATE TABLE import_row (
+        job_id TEXT NOT NULL REFERENCES import_job(id) ON DELETE CASCADE,
+        line INTEGER NOT NULL,
+        username TEXT NOT NULL,
+        display_name TEXT,
+        quota_mib INTEGER,
+        status TEXT NOT NULL CHECK (status IN ('waiting', 'created', 'skipped', 'failed')),
+        reason TEXT,
+        user_id TEXT,
+        invitation_id TEXT,
+        PRIMARY KEY (job_id, line)
+      ) STRICT;
+      -- Reconcile runs: what differed between the platform and Mailcow, and what was fixed.
+      CREATE TABLE reconcile_report (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at INTEGER NOT NULL,
+        finished_at INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        error TEXT,
+        platform_mailboxes INTEGER NOT NULL,
+        mailcow_mailboxes INTEGER NOT NULL,
+        items TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
     version: 13,
     name: "usage statistics",
     sql: `

@@ -8,6 +8,7 @@ import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from "@trpc/server/a
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import helmet, { type HelmetOptions } from "helmet";
 import { isClientPath } from "../../shared/routes";
+import { adminAuditRoutes } from "./admin-audit";
 import { RateLimitedError } from "../auth/rate-limit";
 import { makeHttpContext } from "../context";
 import { LOCALE_HEADER } from "../../shared/constants";
@@ -200,6 +201,7 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   });
 
   await app.register(mailClientConfigRoutes, { services });
+  await app.register(adminAuditRoutes, { services });
 
   const indexHtml = clientDir ? path.join(clientDir, "index.html") : null;
   if (clientDir && indexHtml && existsSync(indexHtml)) {

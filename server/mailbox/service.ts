@@ -212,6 +212,14 @@ export function createMailboxService(deps: MailboxServiceDeps) {
       provisioner.enqueueSignup(userId, `${username}@${mailDomain}`, password, firstAttemptAt);
     },
 
+    /**
+     * An account made by a bulk import: its mailbox job goes to the same worker (and Mailcow limiter) as a sign-up's,
+     * due now, with the row's quota (null: MAILBOX_QUOTA_MIB). Call inside the transaction that creates the account.
+     */
+    enqueueImport(userId: string, username: string, password: string, quotaMiB: number | null) {
+      provisioner.enqueueSignup(userId, `${username}@${mailDomain}`, password, now(), quotaMiB);
+    },
+
     /** Sign-up's first attempt, within what is left of the deadline; whatever happens, the row says why. */
     async provisionAfterSignUp(userId: string, startedAt: number): Promise<{ state: MailboxState; reason: MailboxReason | null }> {
       const row = await provisioner.runNow(userId, Math.max(0, deadlineMs - (now() - startedAt)));

@@ -130,7 +130,7 @@ export function createAttempt({ mailcow, sealer, logger: log, settings, now }: A
         localPart,
         domain,
         name: localPart,
-        quotaMiB: settings.quotaMiB,
+        quotaMiB: row.quota_mib ?? settings.quotaMiB,
         password,
         active: true,
         forcePwUpdate: settings.forcePwUpdate,

@@ -24,6 +24,8 @@ export interface MailboxRow {
   created_at: number;
   updated_at: number;
   provisioned_at: number | null;
+  /** The quota the mailbox is created with and the platform last knew; null = MAILBOX_QUOTA_MIB. */
+  quota_mib: number | null;
 }
 
 export interface Outcome {
@@ -39,8 +41,8 @@ export interface Outcome {
 export function createMailboxStore(db: Db) {
   const get = db.prepare<[string], MailboxRow>("SELECT * FROM mailbox WHERE user_id = ?");
   const insert = db.prepare(
-    `INSERT INTO mailbox (user_id, address, state, reason, sealed_password, password_sealed_at, attempts, next_attempt_at, created_at, updated_at)
-     VALUES (@userId, @address, 'provisioning', 'creating', @sealed, @now, 0, @nextAttemptAt, @now, @now)`,
+    `INSERT INTO mailbox (user_id, address, state, reason, sealed_password, password_sealed_at, attempts, next_attempt_at, created_at, updated_at, quota_mib)
+     VALUES (@userId, @address, 'provisioning', 'creating', @sealed, @now, 0, @nextAttemptAt, @now, @now, @quotaMiB)`,
   );
   const restart = db.prepare(
     `UPDATE mailbox SET state = 'provisioning', reason = 'creating', sealed_password = @sealed, password_sealed_at = @now,
@@ -93,11 +95,21 @@ export function createMailboxStore(db: Db) {
        next_attempt_at = NULL, updated_at = @now WHERE user_id = @userId AND state = 'active'`,
   );
   const counts = db.prepare<[], { state: StoredState; n: number }>("SELECT state, COUNT(*) AS n FROM mailbox GROUP BY state");
+  const lostToNeedsPassword = db.prepare(
+    `UPDATE mailbox SET state = 'needs_password', reason = 'removed_in_mailcow', sealed_password = NULL, password_sealed_at = NULL,
+       attempts = 0, next_attempt_at = NULL, updated_at = @now
+     WHERE user_id = @userId AND (state = 'active' OR (state = 'conflict' AND reason = 'removed_in_mailcow'))`,
+  );
+  const settledToConflict = db.prepare(
+    `UPDATE mailbox SET state = 'conflict', reason = @reason, sealed_password = NULL, password_sealed_at = NULL,
+       next_attempt_at = NULL, updated_at = @now WHERE user_id = @userId AND state IN ('active', 'failed', 'needs_password')`,
+  );
+  const setQuota = db.prepare("UPDATE mailbox SET quota_mib = @quotaMiB, updated_at = @now WHERE user_id = @userId");
 
   return {
     get: (userId: string) => get.get(userId) ?? null,
-    insert(row: { userId: string; address: string; sealed: string; now: number; nextAttemptAt: number }) {
-      insert.run(row);
+    insert(row: { userId: string; address: string; sealed: string; now: number; nextAttemptAt: number; quotaMiB?: number | null }) {
+      insert.run({ ...row, quotaMiB: row.quotaMiB ?? null });
     },
     /** needs_password / failed → provisioning with a new sealed password; false if the state moved meanwhile. */
     restart(row: { userId: string; from: StoredState; sealed: string; now: number; nextAttemptAt: number }): boolean {
@@ -145,6 +157,16 @@ export function createMailboxStore(db: Db) {
     forgetRoomWaiters: (cutoff: number, now: number) => forgetRoomWaiters.run({ cutoff, now }).changes,
     /** An active mailbox that is gone from Mailcow or no longer carries the owner's tag: never touched again. */
     markRemoved: (userId: string, now: number) => markRemoved.run({ userId, now }).changes === 1,
+    /**
+     * A mailbox deleted in Mailcow behind the platform's back (reconcile): the user creates it again with a new
+     * password (needs_password); false when the row was in another state.
+     */
+    lostToNeedsPassword: (userId: string, now: number) => lostToNeedsPassword.run({ userId, now }).changes === 1,
+    /** The address is held by a mailbox the platform did not create (reconcile): never adopted, shown as a conflict. */
+    markConflict: (userId: string, reason: "address_taken" | "removed_in_mailcow", now: number) =>
+      settledToConflict.run({ userId, reason, now }).changes === 1,
+    /** The quota the platform knows for this mailbox (import, reconcile, admin quota changes). */
+    setQuota: (userId: string, quotaMiB: number, now: number) => setQuota.run({ userId, quotaMiB, now }).changes === 1,
     counts: () => Object.fromEntries(counts.all().map((r) => [r.state, r.n])) as Partial<Record<StoredState, number>>,
   };
 }

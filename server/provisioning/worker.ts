@@ -175,8 +175,8 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
     owner,
     releaseDeadLeases,
     /** Inside the sign-up transaction: the job exists before the account is visible; the worker waits until `firstAttemptAt`. */
-    enqueueSignup(userId: string, address: string, password: string, firstAttemptAt = now()) {
-      store.insert({ userId, address, sealed: sealer.seal(password, userId), now: now(), nextAttemptAt: firstAttemptAt });
+    enqueueSignup(userId: string, address: string, password: string, firstAttemptAt = now(), quotaMiB: number | null = null) {
+      store.insert({ userId, address, sealed: sealer.seal(password, userId), now: now(), nextAttemptAt: firstAttemptAt, quotaMiB });
     },
     /** needs_password / failed → provisioning again, with a new password; false if the state moved meanwhile. */
     restart(userId: string, from: StoredState, password: string): boolean {
@@ -195,6 +195,10 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
       }
       await within(run(userId), deadlineMs, () => undefined);
       return store.get(userId);
+    },
+    /** New jobs were written (an import): the running worker looks for due jobs now instead of at its next poll. */
+    wake() {
+      if (running) schedule(0);
     },
     start() {
       if (running) return;

@@ -18,6 +18,7 @@ import { hashPassword } from "../auth/password";
 import { adminCore } from "../admin/core";
 import type { Context } from "../context";
 import { fieldError, protectedProcedure, publicProcedure, router } from "../trpc";
+import { passwordResetRouter } from "./password-reset";
 import { toTrpcError } from "./problems";
 import { seenFrom } from "../auth/sessions-list";
 import { accountRouters, requireSecondFactor, setMailboxPassword, totpLoginStep } from "./auth-account";
@@ -29,6 +30,8 @@ function toPublicUser(row: AccountRow, mailDomain: string): PublicUser {
     displayName: row.display_name,
     email: `${row.username}@${mailDomain}`,
     createdAt: new Date(row.created_at).toISOString(),
+    isAdmin: row.role === "admin",
+    ...(row.must_change_password ? { mustChangePassword: true } : {}),
   };
 }
 
@@ -63,6 +66,7 @@ const RegisterResultSchema = PublicUserSchema.extend({
 
 export const authRouter = router({
   ...accountRouters,
+  passwordReset: passwordResetRouter,
   register: publicProcedure
     .input(RegisterSchema)
     .output(RegisterResultSchema)
@@ -142,6 +146,7 @@ export const authRouter = router({
     ensureNotUsername("newPassword", input.newPassword, account.username);
     if (input.alsoMailbox) await setMailboxPassword(ctx, input.newPassword);
     ctx.accounts.setPasswordHash(account.id, await hashPassword(input.newPassword));
+    ctx.accounts.setMustChangePassword(account.id, false);
     // Every other session is signed out; this browser gets a fresh session.
     await ctx.sessions.invalidateUserSessions(account.id);
     const { cookie } = await ctx.sessions.create(account.id, seenFrom(ctx));

@@ -167,6 +167,52 @@ export const VALIDATION_MESSAGES = {
     ru: "Что-то пошло не так на сервере. Попробуйте ещё раз",
     en: "Something went wrong on the server. Please try again",
   },
+  "import.csvRequired": { ru: "Вставьте или загрузите CSV-файл", en: "Paste or upload a CSV file" },
+  "import.csvTooLarge": { ru: "Файл слишком большой (не больше 2 МБ)", en: "The file is too large (at most 2 MB)" },
+  "import.tooManyRows": { ru: "Не больше {max} строк в одном файле", en: "At most {max} rows in one file" },
+  "import.noRows": { ru: "В файле нет ни одной строки с людьми", en: "The file has no rows with people" },
+  "import.csvUnreadable": {
+    ru: "Файл не читается как CSV (строка {line}): {detail}",
+    en: "The file cannot be read as CSV (row {line}): {detail}",
+  },
+  "import.columns": {
+    ru: "Ожидаются столбцы username, displayName и (необязательно) quotaMiB",
+    en: "Expected the columns username, displayName and (optionally) quotaMiB",
+  },
+  "import.quotaNotNumber": { ru: "Квота — целое число мегабайт", en: "The quota is a whole number of MiB" },
+  "import.quotaRange": {
+    ru: "Квота должна быть от 1 до {max} МБ (предел домена)",
+    en: "The quota must be between 1 and {max} MiB (the domain's limit)",
+  },
+  "import.duplicate": { ru: "Это имя уже встречается выше в файле", en: "This name appears earlier in the file" },
+  "import.existsInMailcow": {
+    ru: "Такой адрес уже есть на почтовом сервере (ящик или псевдоним)",
+    en: "This address already exists on the mail server (mailbox or alias)",
+  },
+  "import.notFound": { ru: "Такого импорта нет", en: "There is no such import" },
+  "import.invitationsUnavailable": {
+    ru: "Приглашения пока недоступны: используйте прямое создание",
+    en: "Invitations are not available yet: use direct creation",
+  },
+  "reconcile.running": { ru: "Сверка уже идёт", en: "A reconcile is already running" },
+  "reconcile.noReport": { ru: "Сверки ещё не было", en: "No reconcile has run yet" },
+  "reconcile.itemNotFound": {
+    ru: "Этого расхождения нет в последнем отчёте: запустите сверку заново",
+    en: "This difference is not in the latest report: run the reconcile again",
+  },
+  "reconcile.fixNotOffered": { ru: "Для этого расхождения такое исправление не предлагается", en: "This fix is not offered for this difference" },
+  "reconcile.confirmDelete": {
+    ru: "Удаление ящика нужно подтвердить: письма в нём будут потеряны",
+    en: "Deleting the mailbox needs a confirmation: the mail in it will be lost",
+  },
+  "reconcile.mailcowRejected": {
+    ru: "Почтовый сервер отказался это сделать (например, квота больше, чем осталось в домене)",
+    en: "The mail server refused (for example, the quota is more than the domain has left)",
+  },
+  "reconcile.changed": {
+    ru: "На почтовом сервере всё уже иначе: запустите сверку заново",
+    en: "The mail server has changed meanwhile: run the reconcile again",
+  },
   "stats.metric": { ru: "Неизвестный показатель статистики", en: "Unknown statistics metric" },
   "stats.day": { ru: "Дата в формате ГГГГ-ММ-ДД", en: "A date as YYYY-MM-DD" },
   "stats.range": { ru: "Конец периода раньше его начала", en: "The end of the range is before its start" },

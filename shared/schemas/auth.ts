@@ -125,5 +125,9 @@ export const PublicUserSchema = z.object({
   displayName: z.string().nullable(),
   email: z.string(),
   createdAt: z.string(),
+  /** The admin role: the client shows the "Admin" link; the admin procedures check the role themselves. */
+  isAdmin: z.boolean(),
+  /** True when the password was generated for the user (bulk import): the client asks for a new one first. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type PublicUser = z.infer<typeof PublicUserSchema>;

@@ -91,9 +91,9 @@ export function Chart({
   return (
     <figure className={`${cardClass} p-4 sm:p-5`} aria-labelledby={headingId} data-testid={`chart-${id}`}>
       <div className="flex flex-wrap items-start justify-between gap-2">
-        <h2 id={headingId} className="text-base font-semibold text-gray-900">
+        <h3 id={headingId} className="text-base font-semibold text-gray-900">
           {title}
-        </h2>
+        </h3>
         <button
           type="button"
           className={smallSecondaryButtonClass}

@@ -1,12 +1,14 @@
-// The admin statistics page: totals, growth over time, quota-use distribution, active users, provisioning outcomes
+// The admin console's statistics section (/admin/stats, inside the console's layout): totals, growth over time, quota-use distribution, active users, provisioning outcomes
 // and times, and the mailboxes nearly full now (with "raise the size"). Charts (uPlot) and CSV (papaparse) load with
 // this chunk only; every chart has a text summary and a table.
 import { useCallback, useMemo, useState, type FormEvent } from "react";
 import { ShieldAlert } from "lucide-react";
 import { Chart, type ChartRow } from "../../components/admin-stats/chart";
 import { useStatsWords, type StatsWord } from "../../components/admin-stats/words";
-import { cardClass, primaryButtonClass, Spinner } from "../../components/ui";
-import { useDocumentTitle, useI18n } from "../../i18n";
+import { Link } from "react-router";
+import { adminPersonPath } from "../../components/admin/paths";
+import { cardClass, linkClass, primaryButtonClass, Spinner } from "../../components/ui";
+import { useI18n } from "../../i18n";
 import { formatBytes } from "../../lib/format-bytes";
 import { trpc } from "../../trpc";
 import type { StatsMetric, StatsSummary } from "../../../shared/schemas/stats";
@@ -20,7 +22,6 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function Component() {
   const w = useStatsWords();
-  useDocumentTitle(w("title"));
   const [days, setDays] = useState<(typeof RANGES)[number]>(90);
   const range = useMemo(() => ({ from: isoDay(Date.now() - (days - 1) * DAY_MS), to: isoDay(Date.now()) }), [days]);
   const summary = trpc.admin.stats.summary.useQuery(undefined, { retry: false });
@@ -34,10 +35,10 @@ export function Component() {
     );
   }
   return (
-    <div className="space-y-6" data-testid="admin-stats">
+    <div className="space-y-6" data-testid="admin-statistics">
       <header className="flex flex-wrap items-end justify-between gap-4">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{w("heading")}</h1>
+          <h2 className="text-xl font-semibold tracking-tight text-gray-900">{w("heading")}</h2>
           <p className="mt-1 text-sm text-gray-600">{w("intro")}</p>
         </div>
         <fieldset className="flex gap-1 rounded-lg bg-white p-1 ring-1 ring-gray-200">
@@ -145,9 +146,9 @@ function Activity({ summary }: { summary: StatsSummary }) {
   const active = summary.activeUsers;
   return (
     <section className={`${cardClass} p-4 sm:p-5`} aria-labelledby="active-title" data-testid="active-users">
-      <h2 id="active-title" className="text-base font-semibold text-gray-900">
+      <h3 id="active-title" className="text-base font-semibold text-gray-900">
         {w("active.title")}
-      </h2>
+      </h3>
       <dl className="mt-3 grid grid-cols-2 gap-3 text-sm">
         {(["imap", "smtp", "webmail", "any"] as const).map((key) => (
           <div key={key} className="rounded-lg bg-gray-50 p-3">
@@ -169,9 +170,9 @@ function Provisioning({ summary }: { summary: StatsSummary }) {
   const stateName = (state: string) => w(`state.${state}` as StatsWord);
   return (
     <section className={`${cardClass} p-4 sm:p-5`} aria-labelledby="prov-title" data-testid="provisioning">
-      <h2 id="prov-title" className="text-base font-semibold text-gray-900">
+      <h3 id="prov-title" className="text-base font-semibold text-gray-900">
         {w("prov.title")}
-      </h2>
+      </h3>
       <p className="mt-1 text-sm text-gray-700">
         {durations.count === 0
           ? w("prov.noDurations")
@@ -185,7 +186,7 @@ function Provisioning({ summary }: { summary: StatsSummary }) {
           ] as const
         ).map(([title, list]) => (
           <div key={title}>
-            <h3 className="font-medium text-gray-900">{w(title)}</h3>
+            <h4 className="font-medium text-gray-900">{w(title)}</h4>
             <ul className="mt-1 space-y-0.5">
               {list.map((item) => (
                 <li key={item.state} className="flex justify-between gap-4 border-b border-gray-100 py-0.5">
@@ -207,9 +208,9 @@ function NearFull({ warnPercent }: { warnPercent: number }) {
   const near = trpc.admin.stats.nearFull.useQuery(undefined, { retry: false });
   return (
     <section className={`${cardClass} p-4 sm:p-5`} aria-labelledby="near-title" data-testid="near-full">
-      <h2 id="near-title" className="text-base font-semibold text-gray-900">
+      <h3 id="near-title" className="text-base font-semibold text-gray-900">
         {w("near.title")}
-      </h2>
+      </h3>
       {near.isPending ? (
         <Spinner className="mt-3 size-5 text-pink-600" />
       ) : near.error ? (
@@ -235,7 +236,9 @@ function NearFull({ warnPercent }: { warnPercent: number }) {
             {near.data.items.map((item) => (
               <tr key={item.userId} className="border-b border-gray-100 align-top" data-testid="near-full-row">
                 <td className="py-2 pr-4">
-                  <div className="font-medium text-gray-900">{item.username}</div>
+                  <Link to={adminPersonPath(item.userId)} className={linkClass}>
+                    {item.username}
+                  </Link>
                   <div className="text-gray-600">{item.address}</div>
                 </td>
                 <td className="py-2 pr-4 tabular-nums">

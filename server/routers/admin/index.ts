@@ -2,8 +2,10 @@
 import { router } from "../../trpc";
 import { auditRouter } from "./audit";
 import { invitationsRouter } from "./invitations";
+import { importRouter } from "./import";
 import { jobsRouter } from "./jobs";
 import { mailboxesRouter } from "./mailboxes";
+import { reconcileRouter } from "./reconcile";
 import { statsRouter } from "./stats";
 
 export const adminRouter = router({
@@ -11,5 +13,7 @@ export const adminRouter = router({
   invitations: invitationsRouter,
   audit: auditRouter,
   jobs: jobsRouter,
+  import: importRouter,
+  reconcile: reconcileRouter,
   stats: statsRouter,
 });
