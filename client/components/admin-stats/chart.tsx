@@ -1,11 +1,11 @@
 // One chart of the statistics page: a uPlot canvas (hidden from screen readers), a one-line text summary, the same
-// figures as a table behind "show as a table", and a CSV download (papaparse). uPlot and its CSS load with this
-// page's chunk only.
-import { Download } from "lucide-react";
-import Papa from "papaparse";
+// figures as a table behind "show as a table", and a CSV download (the console's papaparse helper). uPlot and its
+// CSS load with this page's chunk only.
+import { FileDown } from "lucide-react";
 import { useEffect, useId, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { downloadCsv } from "../admin/ui";
 import { cardClass, smallSecondaryButtonClass } from "../ui";
 import { useStatsWords } from "./words";
 
@@ -18,19 +18,6 @@ export interface ChartRow {
 const PINK = "#db2777";
 /** Tick steps for whole numbers (counts), so no axis shows "1, 1, 2" from rounded fractions. */
 const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 1_000_000];
-
-/** Saves rows as a CSV file (UTF-8 with BOM, so spreadsheet programs read Cyrillic right). */
-export function downloadCsv(filename: string, rows: Record<string, string | number>[]) {
-  const csv = Papa.unparse(rows);
-  const url = URL.createObjectURL(new Blob(["\uFEFF", csv], { type: "text/csv;charset=utf-8" }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-}
 
 export function Chart({
   id,
@@ -98,9 +85,9 @@ export function Chart({
           type="button"
           className={smallSecondaryButtonClass}
           disabled={rows.length === 0}
-          onClick={() => downloadCsv(`${id}.csv`, rows.map((row) => ({ [columns[0]]: row.label, [columns[1]]: row.value })))}
+          onClick={() => downloadCsv(`${id}.csv`, [columns, ...rows.map((row) => [row.label, row.value])])}
         >
-          <Download aria-hidden="true" className="size-4" />
+          <FileDown aria-hidden="true" className="size-4" />
           {w("chart.csv")}
           <span className="sr-only">: {title}</span>
         </button>

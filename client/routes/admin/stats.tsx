@@ -9,7 +9,6 @@ import { Link } from "react-router";
 import { adminPersonPath } from "../../components/admin/paths";
 import { cardClass, linkClass, primaryButtonClass, Spinner } from "../../components/ui";
 import { useI18n } from "../../i18n";
-import { formatBytes } from "../../lib/format-bytes";
 import { trpc } from "../../trpc";
 import type { StatsMetric, StatsSummary } from "../../../shared/schemas/stats";
 
@@ -19,6 +18,18 @@ const DAY_MS = 86_400_000;
 const MIB = 1_048_576;
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+// Kept in this chunk: importing client/lib/format-bytes here would cut it out of the Mail page's chunk into a chunk
+// of its own (one more request and ~0.3 kB gzip on the first visit to /mail).
+const BYTE_UNITS = [
+  ["gigabyte", 1024 ** 3],
+  ["megabyte", 1024 ** 2],
+  ["kilobyte", 1024],
+] as const;
+function formatBytes(bytes: number, formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string): string {
+  const [unit, size] = BYTE_UNITS.find(([, size]) => bytes >= size) ?? BYTE_UNITS[2];
+  return formatNumber(bytes / size, { style: "unit", unit, unitDisplay: "short", maximumFractionDigits: bytes / size < 10 ? 1 : 0 });
+}
 
 export function Component() {
   const w = useStatsWords();
