@@ -126,7 +126,8 @@ export function createMailboxService(deps: MailboxServiceDeps) {
       const owned = await ownedMailbox(userId, { fresh: false });
       if (owned.ok) {
         const { mailbox } = owned.value;
-        const quotaAlert = deps.quotaWatch.observe({ userId, address: owned.value.address, usedBytes: mailbox.quotaUsedBytes, quotaBytes: mailbox.quotaBytes });
+        const figures = { userId, address: owned.value.address, usedBytes: mailbox.quotaUsedBytes, quotaBytes: mailbox.quotaBytes };
+        const quotaAlert = mailbox.isActive ? deps.quotaWatch.observe(figures) : null;
         live = { kind: "owned", mailbox, quotaAlert };
       }
       else if (owned.problem.kind !== "not_active") live = { kind: "unavailable" };

@@ -59,6 +59,7 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
         return current?.lease_owner === owner && current.state === "deleting" && accounts.purge(row.user_id);
       })();
       if (removed) log.info({ userId: row.user_id }, "account and mailbox deleted");
+      if (removed) alerts?.clear(`provisioning:${row.user_id}`);
       return;
     }
     const written = store.finish(row.user_id, owner, row.state, result, now());

@@ -58,12 +58,6 @@ export function createQuotaWatch(alerts: Pick<AlertNotifier, "notifyOnce" | "cle
       else if (level === null) alerts.clear(quotaAlertKey("warning", figures.userId));
       return level;
     },
-    /** The mailbox is gone: its conditions end. */
-    forget(userId: string) {
-      seen.delete(userId);
-      alerts.clear(quotaAlertKey("warning", userId));
-      alerts.clear(quotaAlertKey("critical", userId));
-    },
   };
 }
 
