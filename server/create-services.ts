@@ -134,7 +134,11 @@ export function createServices(
     endpoints,
     now,
     demoMode: demo,
-    imports: createImportService({ db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now }),
+    // The import's one-time passwords are hashed with at most half the argon2 concurrency: sign-ins keep the rest.
+    imports: createImportService({
+      db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now,
+      hashConcurrency: Math.max(1, Math.floor(config.PASSWORD_HASH_CONCURRENCY / 2)),
+    }),
     reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts }),
   };
 }

@@ -101,6 +101,8 @@ export async function main(): Promise<void> {
   services.snapshots.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   auditRetention = startAuditRetention(services);
+  const interrupted = services.imports.failInterrupted();
+  if (interrupted) logger.warn({ imports: interrupted }, "CSV imports cut short by the last stop are marked failed");
   services.reconciler.start();
   logger.info(
     { url: `http://${config.HOST}:${config.PORT}`, demo: config.demo, database: config.DATABASE_PATH, domain: services.mailDomain },

@@ -36,7 +36,7 @@ const PREVIEW_ITEMS = 500;
 const RETRYABLE = new Set(["pending", "provisioning", "failed", "needs_password"]);
 
 function resolveTarget(services: Services, target: ActionTarget): string[] {
-  return "userIds" in target ? [...new Set(target.userIds)] : matchingUserIds(services.db, target.filter);
+  return "userIds" in target ? [...new Set(target.userIds)] : matchingUserIds(services.db, services.mailDomain, target.filter);
 }
 
 function load(services: Services, userId: string): Person {
@@ -223,12 +223,16 @@ async function runOne(services: Services, action: AdminAction, userId: string, a
       return onOwned(async (address, active) => {
         if (active === want) return skipped("already");
         await services.mailcow.editMailbox(address, { active: want === 1 });
+        // Disabled on purpose: the reconcile does not report it as drift.
+        provisioner.store.setDeactivated(userId, want === 0, services.now());
         return done();
       });
     }
     case "setQuota":
       return onOwned(async (address) => {
         await services.mailcow.editMailbox(address, { quotaMiB: action.quotaMiB });
+        // The quota the platform knows (the reconcile compares Mailcow's with it).
+        provisioner.store.setQuota(userId, action.quotaMiB, services.now());
         return done({ params: { quotaMiB: action.quotaMiB } });
       });
     case "resetMailboxPassword":

@@ -11,6 +11,7 @@ import Papa from "papaparse";
 import type { Logger } from "pino";
 import {
   IMPORT_MAX_ROWS,
+  IMPORT_ROW_PROBLEMS,
   type ImportMode,
   type ImportPreview,
   type ImportPreviewRow,
@@ -21,7 +22,7 @@ import { DisplayNameSchema, isReservedUsername, UsernameSchema } from "../../sha
 import type { MailboxReason, MailboxState } from "../../shared/schemas/mailbox";
 import type { AuditLog } from "../audit/audit-log";
 import { UsernameTakenError, type Accounts } from "../auth/accounts";
-import { hashPassword } from "../auth/password";
+import { hashGeneratedPassword } from "../auth/password";
 import type { Db } from "../db/open-database";
 import type { AppConfig } from "../env";
 import type { MailboxService } from "../mailbox/service";
@@ -46,10 +47,12 @@ export class ImportFileError extends Error {
 }
 
 /**
- * Creates one invitation with the username pre-set; returns its id and the link (shown once). Supplied by the
- * invitations module; without it, mode `invitations` is refused.
+ * Creates one invitation with the username pre-set: its id and link (shown once), or the validation code that refused
+ * it (e.g. already invited). The router supplies it from the invitations module (server/admin/invitations.ts).
  */
-export type InvitationMaker = (input: { username: string; displayName: string | null; actor: AdminActor }) => { id: string; link: string };
+export type InvitationMaker = (input: { username: string; displayName: string | null; actor: AdminActor }) =>
+  | { id: string; link: string }
+  | { refused: string };
 
 export interface ImportDeps {
   db: Db;
@@ -62,7 +65,6 @@ export interface ImportDeps {
   mailDomain: string;
   logger: Logger;
   now: () => number;
-  invitations?: InvitationMaker | null;
   /** argon2 hashes the import runs at once (it leaves the rest of the CPU to sign-ins). */
   hashConcurrency?: number;
 }
@@ -86,17 +88,21 @@ export function parseImportCsv(csv: string): { hasHeader: boolean; rows: CsvRow[
   return { hasHeader, rows };
 }
 
-/** A one-time password: 20 characters with lower and upper case, digits and a sign (any Mailcow policy passes). */
+/**
+ * A one-time password: 20 characters with lower and upper case, digits and a sign (any Mailcow policy passes). It
+ * starts with a letter, so a spreadsheet opening the result CSV never reads it as a formula.
+ */
 export function generatePassword(): string {
-  const groups = ["abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "-_.!+"];
+  const lower = "abcdefghijkmnpqrstuvwxyz";
+  const groups = [lower, "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789", "-_.!+"];
   const all = groups.join("");
   const chars = groups.map((g) => g[randomInt(g.length)]!);
-  while (chars.length < 20) chars.push(all[randomInt(all.length)]!);
+  while (chars.length < 19) chars.push(all[randomInt(all.length)]!);
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
   }
-  return chars.join("");
+  return lower[randomInt(lower.length)]! + chars.join("");
 }
 
 const csvCell = (value: string) => (/[",\r\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -170,14 +176,14 @@ export function createImportService(deps: ImportDeps) {
       return { line, username, displayName, quotaMiB, ok: problems.length === 0, problems };
     });
 
-    const byProblem: Partial<Record<ImportRowProblem, number>> = {};
-    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] = (byProblem[kind] ?? 0) + 1;
+    const byProblem = Object.fromEntries(IMPORT_ROW_PROBLEMS.map((kind) => [kind, 0])) as Record<ImportRowProblem, number>;
+    for (const row of out) for (const kind of new Set(row.problems.map((p) => p.kind))) byProblem[kind] += 1;
     const valid = out.filter((r) => r.ok);
     const quotaNeededMiB = valid.reduce((sum, r) => sum + (r.quotaMiB ?? config.MAILBOX_QUOTA_MIB), 0);
     return {
       hasHeader,
       rows: out,
-      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem: byProblem as Record<ImportRowProblem, number> },
+      totals: { rows: out.length, valid: valid.length, invalid: out.length - valid.length, byProblem },
       room: room && {
         mailboxesLeft: room.mailboxesLeft,
         quotaLeftMiB: room.quotaLeftMiB,
@@ -223,6 +229,7 @@ export function createImportService(deps: ImportDeps) {
     mailbox_reason: MailboxReason | null;
   }
   const getJob = db.prepare<[string], JobRow>("SELECT * FROM import_job WHERE id = ?");
+
   const getRows = db.prepare<[string], RowRow>(
     `SELECT r.*, m.state AS state, m.reason AS mailbox_reason FROM import_row r LEFT JOIN mailbox m ON m.user_id = r.user_id
      WHERE r.job_id = ? ORDER BY r.line`,
@@ -231,7 +238,7 @@ export function createImportService(deps: ImportDeps) {
   /** Creates one account with a one-time password and queues its mailbox (one transaction). */
   async function createDirect(jobId: string, row: RowRow, actor: AdminActor, store: JobSecrets) {
     const password = generatePassword();
-    const passwordHash = await hashLimit(() => hashPassword(password));
+    const passwordHash = await hashLimit(() => hashGeneratedPassword(password));
     try {
       db.transaction(() => {
         const account = accounts.insert({ username: row.username, displayName: row.display_name, passwordHash });
@@ -261,11 +268,15 @@ export function createImportService(deps: ImportDeps) {
 
   function createInvitation(jobId: string, row: RowRow, actor: AdminActor, store: JobSecrets, make: InvitationMaker) {
     const invitation = make({ username: row.username, displayName: row.display_name, actor });
+    if ("refused" in invitation) {
+      rowDone.run({ jobId, line: row.line, status: "failed", reason: invitation.refused, userId: null, invitationId: null });
+      return;
+    }
     rowDone.run({ jobId, line: row.line, status: "created", reason: null, userId: null, invitationId: invitation.id });
     store.byLine.set(row.line, invitation.link);
   }
 
-  async function runJob(jobId: string, mode: ImportMode, actor: AdminActor) {
+  async function runJob(jobId: string, mode: ImportMode, actor: AdminActor, invitations: InvitationMaker | null) {
     const store = secrets.get(jobId)!;
     const waiting = getRows.all(jobId).filter((r) => r.status === "waiting");
     try {
@@ -274,7 +285,7 @@ export function createImportService(deps: ImportDeps) {
         // the mailboxes of the earlier rows.
         await Promise.all(waiting.map((row) => createDirect(jobId, row, actor, store)));
       } else {
-        for (const row of waiting) createInvitation(jobId, row, actor, store, deps.invitations!);
+        for (const row of waiting) createInvitation(jobId, row, actor, store, invitations!);
       }
       finishJob.run({ id: jobId, state: "done", now: now() });
       log.info({ importId: jobId, mode, rows: waiting.length }, "import finished");
@@ -289,8 +300,13 @@ export function createImportService(deps: ImportDeps) {
     preview,
 
     /** Validates again (Mailcow may have changed since the preview), records the job, and runs it in the background. */
-    async start(csv: string, mode: ImportMode, actor: AdminActor): Promise<{ id: string; preview: ImportPreview }> {
-      if (mode === "invitations" && !deps.invitations) throw new ImportFileError("import.invitationsUnavailable");
+    async start(
+      csv: string,
+      mode: ImportMode,
+      actor: AdminActor,
+      invitations: InvitationMaker | null = null,
+    ): Promise<{ id: string; preview: ImportPreview }> {
+      if (mode === "invitations" && !invitations) throw new ImportFileError("import.invitationsUnavailable");
       const checked = await preview(csv);
       const id = randomUUID();
       db.transaction(() => {
@@ -317,13 +333,13 @@ export function createImportService(deps: ImportDeps) {
         });
       })();
       secrets.set(id, { byLine: new Map(), delivered: false });
-      const job = runJob(id, mode, actor).finally(() => running.delete(id));
+      const job = runJob(id, mode, actor, invitations).finally(() => running.delete(id));
       running.set(id, job);
       return { id, preview: checked };
     },
 
     /** Progress, per-row results and (once) the result CSV with the passwords or links. Null for an unknown id. */
-    status(id: string): ImportStatus | null {
+    status(id: string, { deliverSecrets = true } = {}): ImportStatus | null {
       const job = getJob.get(id);
       if (!job) return null;
       const rows = getRows.all(id);
@@ -333,7 +349,7 @@ export function createImportService(deps: ImportDeps) {
       const active = mailboxStates.filter((s) => s === "active").length;
       const done = job.state !== "running";
       const store = secrets.get(id);
-      const withSecrets = done && store !== undefined && !store.delivered;
+      const withSecrets = deliverSecrets && done && store !== undefined && !store.delivered;
       let resultCsv: string | null = null;
       if (done) {
         const header = `line,username,address,status,reason,${job.mode === "direct" ? "password" : "invitationLink"}`;
@@ -373,6 +389,17 @@ export function createImportService(deps: ImportDeps) {
         resultCsv,
         secretsIncluded: withSecrets,
       };
+    },
+
+    /**
+     * At server start (the database lock makes it the only server): jobs cut short by a stop or crash end as failed,
+     * their remaining rows are not created (the one-time secrets went with the process). Returns how many jobs.
+     */
+    failInterrupted(): number {
+      return db.transaction(() => {
+        db.prepare("UPDATE import_row SET status = 'failed', reason = 'import.interrupted' WHERE status = 'waiting'").run();
+        return db.prepare("UPDATE import_job SET state = 'failed', finished_at = ? WHERE state = 'running'").run(now()).changes;
+      })();
     },
 
     /** Resolves when the job has handled every row (tests and shutdown). */

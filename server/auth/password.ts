@@ -9,6 +9,16 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, PARAMS);
 }
 
+/**
+ * A password the platform GENERATED (a bulk import's one-time password, 20 random characters: over 110 bits). The
+ * hash cost protects guessable passwords; no cost is needed against guessing 110 random bits, so the light
+ * parameters (1 MiB, one pass) keep a 10,000-person import from spending minutes of CPU. verifyPassword reads the
+ * parameters from the hash; the person replaces the password at first sign-in and gets the full-cost hash then.
+ */
+export function hashGeneratedPassword(password: string): Promise<string> {
+  return hash(password, { memoryCost: 1024, timeCost: 1, parallelism: 1, outputLen: 32 });
+}
+
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
     return await verify(passwordHash, password);

@@ -36,7 +36,7 @@ export interface RateLimitSettings {
   now?: () => number;
 }
 
-export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry" | "admin.import" | "admin.reconcile";
+export type UserAction = "auth.changePassword" | "auth.deleteAccount" | "mailbox.create" | "mailbox.updatePassword" | "mailbox.retry";
 
 export class RateLimitedError extends Error {
   constructor(readonly retryAfterSeconds: number) {

@@ -197,6 +197,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX user_display_name ON user(display_name, id);
       CREATE INDEX mailbox_state ON mailbox(state, reason);
       CREATE INDEX mailbox_updated ON mailbox(updated_at);
+      CREATE INDEX mailbox_reason ON mailbox(reason);
     `,
   },
   {

@@ -165,6 +165,9 @@ export function createMailboxStore(db: Db) {
     /** The address is held by a mailbox the platform did not create (reconcile): never adopted, shown as a conflict. */
     markConflict: (userId: string, reason: "address_taken" | "removed_in_mailcow", now: number) =>
       settledToConflict.run({ userId, reason, now }).changes === 1,
+    /** An admin disabled (true) or enabled (false) the mailbox in Mailcow on purpose. */
+    setDeactivated: (userId: string, deactivated: boolean, now: number) =>
+      db.prepare("UPDATE mailbox SET deactivated = ?, updated_at = ? WHERE user_id = ?").run(deactivated ? 1 : 0, now, userId).changes === 1,
     /** The quota the platform knows for this mailbox (import, reconcile, admin quota changes). */
     setQuota: (userId: string, quotaMiB: number, now: number) => setQuota.run({ userId, quotaMiB, now }).changes === 1,
     counts: () => Object.fromEntries(counts.all().map((r) => [r.state, r.n])) as Partial<Record<StoredState, number>>,

@@ -28,7 +28,15 @@ describe("auth.register", () => {
     expect(row?.password_hash).not.toContain(STRONG_PASSWORD);
     const cookie = client.cookies.get("pm_session");
     expect(cookie?.attributes).toMatchObject({ httpOnly: true, sameSite: "lax", secure: false, path: "/" });
-    expect(await (await client.caller()).auth.me()).toMatchObject({ username: "ada.lovelace" });
+    expect(await (await client.caller()).auth.me()).toMatchObject({ username: "ada.lovelace", isAdmin: false });
+  });
+
+  test("auth.me says whether the account has the admin role (the client shows the console link)", async () => {
+    const client = createTestClient(createTestServices());
+    await (await client.caller()).auth.register({ username: "grace", password: STRONG_PASSWORD });
+    expect(await (await client.caller()).auth.me()).toMatchObject({ username: "grace", isAdmin: false });
+    client.services.accounts.setRole("grace", "admin");
+    expect(await (await client.caller()).auth.me()).toMatchObject({ username: "grace", isAdmin: true });
   });
 
   test("uses the configured Mailcow domain for the address", async () => {

@@ -189,6 +189,10 @@ export const VALIDATION_MESSAGES = {
     ru: "Такой адрес уже есть на почтовом сервере (ящик или псевдоним)",
     en: "This address already exists on the mail server (mailbox or alias)",
   },
+  "import.interrupted": {
+    ru: "Импорт прервался при перезапуске сервера: эта строка не создана",
+    en: "The import was cut short by a server restart: this row was not created",
+  },
   "import.notFound": { ru: "Такого импорта нет", en: "There is no such import" },
   "import.invitationsUnavailable": {
     ru: "Приглашения пока недоступны: используйте прямое создание",

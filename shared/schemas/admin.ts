@@ -100,7 +100,7 @@ export const RevokeInvitationsResultSchema = z.object({ revoked: z.number().int(
  * the daily usage snapshots); a mailbox without figures never matches them.
  */
 export const MailboxFilterSchema = z.object({
-  /** Part of the username, address or display name (case-insensitive). */
+  /** Part of the username or display name (case-insensitive for Latin letters); "ada@<domain>" searches "ada". */
   search: z.string().trim().max(200).optional(),
   states: z.array(MailboxStateSchema).max(MailboxStateSchema.options.length).optional(),
   reasons: z.array(MailboxReasonSchema).max(MailboxReasonSchema.options.length).optional(),
@@ -113,6 +113,10 @@ export const MailboxFilterSchema = z.object({
 });
 export type MailboxFilter = z.infer<typeof MailboxFilterSchema>;
 
+/**
+ * Sorting by a mailbox column (state, updatedAt) lists the accounts that have a mailbox row; by a figure (quotaUse,
+ * lastLogin), the mailboxes with figures (each sort walks that table's index).
+ */
 export const ADMIN_SORT_FIELDS = ["username", "displayName", "createdAt", "state", "updatedAt", "quotaUse", "lastLogin"] as const;
 export const ListMailboxesSchema = z.object({
   filter: MailboxFilterSchema.default({}),
@@ -144,8 +148,9 @@ export type AdminMailboxRow = z.infer<typeof AdminMailboxRowSchema>;
 
 export const MailboxPageSchema = z.object({
   items: z.array(AdminMailboxRowSchema),
-  /** Rows matching the filter. */
+  /** Rows matching the filter; with `totalExact` false, "at least this many" (wide filters are counted up to 10,000). */
   total: z.number().int(),
+  totalExact: z.boolean(),
   nextOffset: z.number().int().nullable(),
   /** Every account by mailbox state (not filtered): the counters at the top of the table. */
   counts: z.record(z.string(), z.number().int()),

@@ -36,7 +36,7 @@ export function AuditTable({ entries, label }: { entries: readonly AuditEntry[];
               <td className={tdClass}>{entry.actorName}</td>
               <td className={`${tdClass} font-mono text-xs`}>{entry.action}</td>
               <td className={`${tdClass} break-all`}>{entry.target ?? "—"}</td>
-              <td className={`${tdClass} font-medium ${RESULT_TONE[entry.result]}`}>{entry.result}</td>
+              <td className={`${tdClass} font-medium ${RESULT_TONE[entry.result]}`}>{w(`audit.result.${entry.result}`)}</td>
               <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{entry.ip ?? "—"}</td>
             </tr>
           ))}

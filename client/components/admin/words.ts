@@ -260,6 +260,9 @@ const ru = {
   "audit.col.result": "Результат",
   "audit.col.ip": "IP",
   "audit.export": "Экспорт CSV",
+  "audit.result.ok": "успешно",
+  "audit.result.refused": "отказано",
+  "audit.result.failed": "ошибка",
 
   "statistics.title": "Статистика",
   "statistics.soon": "Статистика использования и графики появятся здесь",
@@ -524,6 +527,9 @@ const en: Words = {
   "audit.col.result": "Result",
   "audit.col.ip": "IP",
   "audit.export": "Export CSV",
+  "audit.result.ok": "done",
+  "audit.result.refused": "refused",
+  "audit.result.failed": "failed",
 
   "statistics.title": "Statistics",
   "statistics.soon": "Usage statistics and charts will appear here",

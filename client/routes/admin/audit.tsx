@@ -26,7 +26,7 @@ export function Component() {
   const id = useId();
   const utils = trpc.useUtils();
   const [filter, setFilter] = useState<Filter>({});
-  const list = trpc.admin.audit.list.useInfiniteQuery({ ...filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined });
+  const list = trpc.admin.audit.list.useInfiniteQuery({ ...filter, limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined, refetchOnMount: "always" });
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<unknown>(null);
   const entries = list.data?.pages.flatMap((page) => page.items) ?? [];
@@ -93,7 +93,7 @@ export function Component() {
             <option value="">{w("state.all")}</option>
             {RESULTS.map((value) => (
               <option key={value} value={value}>
-                {value}
+                {w(`audit.result.${value}`)}
               </option>
             ))}
           </select>

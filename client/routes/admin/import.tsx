@@ -92,7 +92,9 @@ export function Component() {
         </form>
       </Card>
 
-      {preview && <PreviewTable preview={preview.answer} />}
+      {jobId && <ImportProgress id={jobId} />}
+      {/* Once the run starts, its progress and result CSV replace the dry run's table. */}
+      {preview && !jobId && <PreviewTable preview={preview.answer} />}
 
       {preview && !jobId && (
         <Card title={w("import.mode")}>
@@ -122,7 +124,6 @@ export function Component() {
         </Card>
       )}
 
-      {jobId && <ImportProgress id={jobId} />}
     </div>
   );
 }

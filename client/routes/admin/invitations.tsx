@@ -25,7 +25,7 @@ export function Component() {
   const [created, setCreated] = useState<Created | null>(null);
   const [status, setStatus] = useState<Status | "">("");
   const [cursors, setCursors] = useState<readonly (string | undefined)[]>([undefined]);
-  const list = trpc.admin.invitations.list.useQuery({ status: status || undefined, cursor: cursors.at(-1), limit: 50 }, { placeholderData: keepPreviousData });
+  const list = trpc.admin.invitations.list.useQuery({ status: status || undefined, cursor: cursors.at(-1), limit: 50 }, { placeholderData: keepPreviousData, refetchOnMount: "always" });
   const create = trpc.admin.invitations.create.useMutation({ onSuccess: () => utils.admin.invitations.list.invalidate() });
   const revoke = trpc.admin.invitations.revoke.useMutation({ onSuccess: () => utils.admin.invitations.list.invalidate() });
 

@@ -59,10 +59,12 @@ export function Component() {
   const page = Math.max(1, Number(params.get("page")) || 1);
   const sortParam = params.get("sort");
   const sort = { field: isSortBy(sortParam) ? sortParam : "username", dir: (params.get("dir") === "desc" ? "desc" : "asc") as SortDirection };
-  const list = trpc.admin.mailboxes.list.useQuery({ filter, sort, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, { placeholderData: keepPreviousData });
+  const list = trpc.admin.mailboxes.list.useQuery({ filter, sort, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE }, { placeholderData: keepPreviousData, refetchOnMount: "always" });
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [wholeFilter, setWholeFilter] = useState(false);
   const [action, setAction] = useState<AdminActionType | null>(null);
+  // On a phone the filters beyond the search fold away behind a button (always shown from the sm breakpoint).
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const refresh = useCallback(() => {
     void utils.admin.mailboxes.list.invalidate();
     void utils.admin.audit.list.invalidate();
@@ -107,7 +109,7 @@ export function Component() {
               onClick={() => update({ state: null })}
               className={`rounded-full px-3 py-1 text-sm font-medium ring-1 ring-inset ${focusRing} ${!filter.states ? "bg-pink-600 text-white ring-pink-600" : "bg-white text-gray-700 ring-gray-300 hover:bg-gray-50"}`}
             >
-              {w("state.all")} · {formatNumber(data ? Object.values(data.counts).reduce((sum, n) => sum + n, 0) : 0)}
+              {w("state.all")} · {formatNumber(data?.counts.all ?? 0)}
             </button>
           </li>
           {MAILBOX_STATES.filter((state) => (data?.counts[state] ?? 0) > 0 || filter.states?.[0] === state).map((state) => (
@@ -147,7 +149,11 @@ export function Component() {
             <Search aria-hidden="true" className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-gray-500" />
             <input id={`${searchId}-q`} name="q" type="search" defaultValue={params.get("q") ?? ""} placeholder={w("mailboxes.searchHint")} className={`${inputClass} pl-8`} />
           </div>
+          <button type="button" aria-expanded={filtersOpen} aria-controls={`${searchId}-more`} onClick={() => setFiltersOpen((open) => !open)} className={`${linkClass} text-sm sm:hidden`}>
+            {w("mailboxes.filters")}
+          </button>
         </div>
+        <div id={`${searchId}-more`} className={`${filtersOpen ? "grid" : "hidden"} gap-3 sm:col-span-2 sm:grid sm:grid-cols-2 lg:col-span-4 lg:grid-cols-4`}>
         <div className="space-y-1">
           <label htmlFor={`${searchId}-state`} className={labelClass}>
             {w("mailboxes.filter.state")}
@@ -195,6 +201,7 @@ export function Component() {
             <option value="yes">{w("mailboxes.filter.adminsOnly")}</option>
             <option value="no">{w("mailboxes.filter.usersOnly")}</option>
           </select>
+        </div>
         </div>
         <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-6 lg:justify-end">
           <button type="button" className={smallSecondaryButtonClass} onClick={() => setParams(new URLSearchParams(), { replace: true })}>

@@ -5,7 +5,7 @@ import { useCallback, useState } from "react";
 import { Link } from "react-router";
 import { mailboxReasonText } from "../../../shared/i18n/mailbox";
 import { ADMIN_PATHS } from "../../components/admin/paths";
-import { isMailboxState } from "../../components/admin/states";
+import { isMailboxReason, isMailboxState } from "../../components/admin/states";
 import { ActionFlow, PERSON_ACTIONS, type AdminAction, type AdminActionType } from "../../components/admin/action-flow";
 import { AuditTable } from "../../components/admin/audit-table";
 import { Card, ErrorNote, inputClass, labelClass, StateBadge, TableFrame, tdClass, thClass } from "../../components/admin/ui";
@@ -17,7 +17,7 @@ import { trpc } from "../../trpc";
 export function Component({ userId }: { userId: string }) {
   const w = useAdminWords();
   const { locale, formatDate, formatNumber } = useI18n();
-  const person = trpc.admin.mailboxes.get.useQuery({ userId });
+  const person = trpc.admin.mailboxes.get.useQuery({ userId }, { refetchOnMount: "always" });
   const utils = trpc.useUtils();
   const [action, setAction] = useState<{ type: AdminActionType; action?: AdminAction } | null>(null);
   const [conflictOpen, setConflictOpen] = useState(false);
@@ -157,7 +157,7 @@ export function Component({ userId }: { userId: string }) {
                   <td className={`${tdClass} whitespace-nowrap`}>{dateTime(step.at)}</td>
                   <td className={tdClass}>{step.from && isMailboxState(step.from) ? <StateBadge state={step.from} /> : (step.from ?? "—")}</td>
                   <td className={tdClass}>{isMailboxState(step.to) ? <StateBadge state={step.to} /> : step.to}</td>
-                  <td className={tdClass}>{step.reason ?? "—"}</td>
+                  <td className={tdClass}>{step.reason ? (isMailboxReason(step.reason) ? mailboxReasonText(step.reason, locale) : step.reason) : "—"}</td>
                 </tr>
               ))}
               {data.history.length === 0 && (

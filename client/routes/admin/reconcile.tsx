@@ -16,7 +16,7 @@ export function Component() {
   const w = useAdminWords();
   const { locale, formatDate, formatNumber } = useI18n();
   const utils = trpc.useUtils();
-  const report = trpc.admin.reconcile.report.useQuery();
+  const report = trpc.admin.reconcile.report.useQuery(undefined, { refetchOnMount: "always" });
   const run = trpc.admin.reconcile.run.useMutation({ onSuccess: () => utils.admin.reconcile.report.invalidate() });
   const fix = trpc.admin.reconcile.fix.useMutation({ onSuccess: (result) => utils.admin.reconcile.report.setData(undefined, result.report) });
   const [chosen, setChosen] = useState<ReadonlyMap<string, Fix>>(new Map());

@@ -7,13 +7,31 @@ import {
   ImportStatusInputSchema,
   ImportStatusSchema,
 } from "../../../shared/schemas/admin-ops";
-import { ImportFileError, type AdminActor } from "../../admin/import";
+import { adminCore } from "../../admin/core";
+import { ImportFileError, type InvitationMaker } from "../../admin/import";
 import { isMailcowError } from "../../mailcow";
-import { adminProcedure, fieldError, router } from "../../trpc";
-import type { Context } from "../../context";
+import type { Services } from "../../services";
+import { fieldError, router } from "../../trpc";
+import { actorOf, adminLimitedProcedure } from "./procedure";
 
-export function adminActor(ctx: Pick<Context, "ip"> & { user: { id: string; username: string } }): AdminActor {
-  return { id: ctx.user.id, name: ctx.user.username, ip: ctx.ip };
+/** One invitation per imported row, with the username (and display name) pre-set, through the invitations module. */
+function invitationMaker(services: Services): InvitationMaker {
+  const invitations = adminCore(services).invitations;
+  return ({ username, displayName, actor }) => {
+    const { invitations: made, refused } = invitations.create({ username, ...(displayName ? { displayName } : {}), note: "CSV import" }, actor.id);
+    const invitation = made[0];
+    if (!invitation) return { refused: refused[0]?.code ?? "invitation.invalid" };
+    services.audit.record({
+      actorId: actor.id,
+      actorName: actor.name,
+      action: "admin.import.createInvitation",
+      target: username,
+      result: "ok",
+      detail: { invitationId: invitation.id },
+      ip: actor.ip,
+    });
+    return { id: invitation.id, link: invitation.link };
+  };
 }
 
 /** A refused file becomes a field error on `csv`; Mailcow out of reach, SERVICE_UNAVAILABLE. */
@@ -29,29 +47,27 @@ async function mapImportErrors<T>(work: () => Promise<T>): Promise<T> {
 
 export const importRouter = router({
   /** Every row with its problems (taken, reserved, invalid, duplicate, exists in Mailcow, quota) and the totals. */
-  preview: adminProcedure
+  preview: adminLimitedProcedure
     .input(ImportPreviewInputSchema)
     .output(ImportPreviewSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.userAction(ctx.user.id, "admin.import");
       return mapImportErrors(() => ctx.imports.preview(input.csv));
     }),
 
   /** Validates again and starts the background job; follow it with admin.import.status. */
-  start: adminProcedure
+  start: adminLimitedProcedure
     .input(ImportStartInputSchema)
     .output(ImportStatusSchema)
     .mutation(async ({ ctx, input }) => {
-      await ctx.limits.userAction(ctx.user.id, "admin.import");
-      const { id } = await mapImportErrors(() => ctx.imports.start(input.csv, input.mode, adminActor(ctx)));
-      // NOTE: the job has only just started, so this answer never carries the result CSV's secrets.
-      const status = ctx.imports.status(id);
+      const { id } = await mapImportErrors(() => ctx.imports.start(input.csv, input.mode, actorOf(ctx), input.mode === "invitations" ? invitationMaker(ctx) : null));
+      // NOTE: this answer never carries the secrets (even when a small job is already done): status does, once.
+      const status = ctx.imports.status(id, { deliverSecrets: false });
       if (!status) throw new TRPCError({ code: "NOT_FOUND", message: "import.notFound" });
       return status;
     }),
 
   /** Progress and per-row results; the first answer after the accounts exist carries the passwords or links (once). */
-  status: adminProcedure
+  status: adminLimitedProcedure
     .input(ImportStatusInputSchema)
     .output(ImportStatusSchema)
     .query(({ ctx, input }) => {

@@ -1,8 +1,8 @@
 // admin.*: the admin console. Each area is its own file; add new ones here (import, reconcile, stats…).
 import { router } from "../../trpc";
 import { auditRouter } from "./audit";
-import { invitationsRouter } from "./invitations";
 import { importRouter } from "./import";
+import { invitationsRouter } from "./invitations";
 import { jobsRouter } from "./jobs";
 import { mailboxesRouter } from "./mailboxes";
 import { reconcileRouter } from "./reconcile";
