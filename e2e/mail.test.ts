@@ -296,6 +296,7 @@ test("every other state has its explanation and its one action, in Russian and E
     address: "gleb@example.test",
     live: null,
     liveUnavailable: false,
+    quotaAlert: null,
     nextAttemptAt: null,
     attempts: 0,
     deleteAfter: null,

@@ -1,6 +1,10 @@
 import type { Logger } from "pino";
 import { createImportService } from "./admin/import";
 import { createReconciler } from "./admin/reconcile";
+import { createAlertNotifier } from "./alerts/webhook";
+import { createQuotaWatch } from "./stats/quota";
+import { createSnapshots } from "./stats/snapshots";
+import { createStatsQueries } from "./stats/queries";
 import { createAuditLog } from "./audit/audit-log";
 import { createAccounts } from "./auth/accounts";
 import { createSessionStore } from "./auth/lucia";
@@ -35,6 +39,9 @@ export function createServices(
 ): Services {
   const db = openDatabase(config.DATABASE_PATH);
   const mailDomain = config.MAILCOW_DOMAIN ?? DEMO_DOMAIN;
+  // Without ALERT_WEBHOOK_URL nothing is sent; conditions are still recorded so switching it on replays nothing.
+  const alerts = createAlertNotifier({ url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET, db, logger, now });
+  const quotaWatch = createQuotaWatch(alerts, { warnPercent: config.QUOTA_WARN_PERCENT, criticalPercent: config.QUOTA_CRITICAL_PERCENT });
   // One client, so one request limiter and one auth pause, for every Mailcow call of this process.
   const mailcow = createMailcowClient({
     ...connection,
@@ -43,7 +50,15 @@ export function createServices(
     authProbeMs: config.MAILCOW_AUTH_PROBE_SECONDS * 1000,
     now,
     log: logger.child({ component: "mailcow" }),
+    onBreakerChange: (state) => {
+      if (state === "closed") alerts.clear("mailcow:breaker");
+      if (state === "open") alerts.notifyOnce("mailcow:breaker", { kind: "mailcow_breaker_open", severity: "critical", summary: "Mailcow refuses the platform's API key: every Mailcow call is paused", details: mailcowAuthDetails() });
+    },
   });
+  const mailcowAuthDetails = () => {
+    const status = mailcow.authStatus();
+    return status.paused ? { reason: status.reason, since: new Date(status.since).toISOString(), nextProbeAt: new Date(status.nextProbeAt).toISOString() } : {};
+  };
   const sealer = createSealer(loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:"));
   const accounts = createAccounts(db);
   // The inbox needs the mailbox service, which needs the provisioner: bound once both exist.
@@ -56,6 +71,7 @@ export function createServices(
     sealer,
     logger,
     now,
+    alerts,
     settings: {
       domain: mailDomain,
       quotaMiB: config.MAILBOX_QUOTA_MIB,
@@ -99,7 +115,7 @@ export function createServices(
     logger,
   });
   const audit = createAuditLog(db, now);
-  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, vacationSummary: createVacationSummary(db, now), now });
+  const mailboxes = createMailboxService({ config, logger, mailDomain, mailcow, provisioner, passwordPolicy, liveMailboxes, endpoints, limits, mailLoginBudget, demoMode: demo, vacationSummary: createVacationSummary(db, now), quotaWatch, now });
   inbox = createPlatformInbox({
     config,
     defaultHost: endpoints.host,
@@ -117,6 +133,10 @@ export function createServices(
     logger,
     accounts,
     audit,
+    alerts,
+    quotaWatch,
+    stats: createStatsQueries({ db, mailcow, quotaWatch, now }),
+    snapshots: createSnapshots({ db, mailcow, quotaWatch, logger, now, settings: { hour: config.STATS_SNAPSHOT_HOUR, retentionDays: config.STATS_RETENTION_DAYS } }),
     sessions: createSessionStore(db, { secureCookies: config.APP_ORIGIN?.startsWith("https://") ?? false }),
     totp: createTotpStore({ db, sealer, now }),
     limits,
@@ -137,7 +157,6 @@ export function createServices(
       db, accounts, audit, mailcow, mailboxes, provisioner, config, mailDomain, logger, now,
       hashConcurrency: Math.max(1, Math.floor(config.PASSWORD_HASH_CONCURRENCY / 2)),
     }),
-    // NOTE: no alert notifier is wired into the services yet: drift is logged once per crossing (the `alerts` hook).
-    reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts: null }),
+    reconciler: createReconciler({ db, accounts, audit, mailcow, store: provisioner.store, liveMailboxes, config, mailDomain, logger, now, alerts }),
   };
 }

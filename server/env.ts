@@ -214,11 +214,26 @@ export const EnvSchema = z
     MAX_ALIASES_PER_USER: z.coerce.number({ error: "expected a whole number" }).int().min(0).max(100, "at most 100").default(3),
     /** How long a phone set-up link (QR code) stays valid, in minutes; it also works only once. */
     DEVICE_SETUP_TTL_MINUTES: positiveInt.max(60, "at most 60").default(10),
+    /** A mailbox this full (percent of its quota) is "warning": a banner on the Mail page and one operator alert. */
+    QUOTA_WARN_PERCENT: z.coerce.number({ error: "expected a percentage" }).int().min(1, "at least 1").max(100, "at most 100").default(80),
+    /** A mailbox this full is "critical". Must be above QUOTA_WARN_PERCENT. */
+    QUOTA_CRITICAL_PERCENT: z.coerce.number({ error: "expected a percentage" }).int().min(1, "at least 1").max(100, "at most 100").default(95),
+    /** The hour (0–23, UTC) of the daily usage snapshot; empty: every 24 h from start-up. */
+    STATS_SNAPSHOT_HOUR: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z.coerce.number({ error: "expected an hour from 0 to 23" }).int().min(0, "expected an hour from 0 to 23").max(23, "expected an hour from 0 to 23").optional(),
+    ),
+    /** Daily snapshots older than this many days are deleted. */
+    STATS_RETENTION_DAYS: positiveInt.default(400),
   })
   .superRefine((env, ctx) => {
     if (env.MAILCOW_API_URL) {
       if (!env.MAILCOW_API_KEY) ctx.addIssue({ code: "custom", path: ["MAILCOW_API_KEY"], message: "required when MAILCOW_API_URL is set" });
       if (!env.MAILCOW_DOMAIN) ctx.addIssue({ code: "custom", path: ["MAILCOW_DOMAIN"], message: "required when MAILCOW_API_URL is set" });
+    }
+    const { QUOTA_WARN_PERCENT: warn, QUOTA_CRITICAL_PERCENT: critical } = env;
+    if (typeof warn === "number" && typeof critical === "number" && critical <= warn) {
+      ctx.addIssue({ code: "custom", path: ["QUOTA_CRITICAL_PERCENT"], message: "must be above QUOTA_WARN_PERCENT" });
     }
     if (env.ALERT_WEBHOOK_URL && !env.ALERT_WEBHOOK_SECRET) {
       ctx.addIssue({ code: "custom", path: ["ALERT_WEBHOOK_SECRET"], message: "required when ALERT_WEBHOOK_URL is set: receivers verify alerts with it" });

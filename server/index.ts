@@ -104,6 +104,7 @@ export async function main(): Promise<void> {
     await services.imports.settled();
     await services.provisioner.stop();
     await services.inbox.close();
+    await services.snapshots.stop();
     services.db.close();
     databaseLock?.release();
     await emulator?.close();
@@ -115,6 +116,7 @@ export async function main(): Promise<void> {
 
   await app.listen({ host: config.HOST, port: config.PORT });
   services.provisioner.start();
+  services.snapshots.start();
   sweeper = startSessionSweeper(services.sessions, logger, config.SESSION_CLEANUP_INTERVAL_MINUTES * 60_000);
   auditRetention = startAuditRetention(services);
   const interrupted = services.imports.failInterrupted();

@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type { ImportService } from "./admin/import";
 import type { Reconciler } from "./admin/reconcile";
+import type { AlertNotifier } from "./alerts/webhook";
 import type { AuditLog } from "./audit/audit-log";
 import type { Accounts } from "./auth/accounts";
 import type { Limits } from "./auth/rate-limit";
@@ -19,6 +20,9 @@ import type { MailboxService } from "./mailbox/service";
 import type { MailcowClient } from "./mailcow";
 import type { Provisioner } from "./provisioning/worker";
 import type { PlatformInbox } from "./inbox/platform";
+import type { QuotaWatch } from "./stats/quota";
+import type { Snapshots } from "./stats/snapshots";
+import type { StatsQueries } from "./stats/queries";
 
 export interface Services {
   config: AppConfig;
@@ -26,6 +30,14 @@ export interface Services {
   accounts: Accounts;
   /** Who did what to whom: admin actions and users' mailbox-settings changes. */
   audit: AuditLog;
+  /** Operator alerts over the webhook (ALERT_WEBHOOK_URL); without one, conditions are only recorded. */
+  alerts: AlertNotifier;
+  /** Quota levels (QUOTA_WARN_PERCENT, QUOTA_CRITICAL_PERCENT) and their alerts, once per crossing. */
+  quotaWatch: QuotaWatch;
+  /** The daily usage snapshot (start/stop; tests call takeNow/runIfDue). */
+  snapshots: Snapshots;
+  /** What the admin statistics page reads (admin.stats.*). */
+  stats: StatsQueries;
   sessions: SessionStore;
   /** Two-factor sign-in (TOTP and recovery codes). */
   totp: TotpStore;

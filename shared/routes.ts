@@ -21,7 +21,7 @@ const KNOWN: ReadonlySet<string> = new Set(Object.values(CLIENT_PATHS));
 const PATTERNS: readonly RegExp[] = [
   /^\/reset\/[A-Za-z0-9_-]{22,128}$/,
   /^\/mail\/inbox\/[^/]+\/\d+$/,
-  /^\/admin(?:\/(?:invitations|import|reconcile|audit|statistics)|\/people\/[^/]+)?$/,
+  /^\/admin(?:\/(?:invitations|import|reconcile|audit|stats)|\/people\/[^/]+)?$/,
 ];
 
 /** True for a page the client has ("/mail" and "/mail/" alike). */

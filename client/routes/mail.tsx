@@ -24,10 +24,12 @@ const statePanels = lazyModule(() => import("../components/mail/state-panels"));
 const passwordDialog = lazyModule(() => import("../components/mail/password-dialog"));
 const checkLoginDialog = lazyModule(() => import("../components/mail/check-login-dialog"));
 const settingsBar = lazyModule(() => import("../components/mail/settings-bar"));
+const quotaBanner = lazyModule(() => import("../components/mail/quota-banner"));
 
 export async function loader() {
   const info = await queryUtils.mailbox.info.ensureData();
   await (info.state !== "active" ? statePanels : settingsBar).preload();
+  if (info.quotaAlert) await quotaBanner.preload();
   // Mailcow's password rules, for the checklists; asked after `info`, so a slow Mailcow never delays the page.
   const policy = queryUtils.mailbox.passwordPolicy.ensureData().catch(() => null);
   // Where a form shows at once, wait briefly so its checklist does not grow after the first paint.
@@ -149,6 +151,12 @@ export function Component() {
         </section>
       )}
 
+      {active && info.quotaAlert && (
+        <Suspense fallback={null}>
+          <LazyQuotaBanner level={info.quotaAlert} percent={info.live?.percentUsed ?? null} />
+        </Suspense>
+      )}
+
       {active ? (
         <>
           <Suspense>
@@ -179,6 +187,11 @@ export function Component() {
 function LazyStatePanel(props: Parameters<typeof import("../components/mail/state-panels").StatePanel>[0]) {
   const { StatePanel } = statePanels.read();
   return <StatePanel {...props} />;
+}
+
+function LazyQuotaBanner(props: Parameters<typeof import("../components/mail/quota-banner").QuotaBanner>[0]) {
+  const { QuotaBanner } = quotaBanner.read();
+  return <QuotaBanner {...props} />;
 }
 
 function LazyPasswordDialog(props: Parameters<typeof import("../components/mail/password-dialog").PasswordDialog>[0]) {

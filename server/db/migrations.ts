@@ -300,4 +300,34 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX device_setup_token_user ON device_setup_token(user_id);
     `,
   },
+  {
+    version: 13,
+    name: "usage statistics",
+    sql: `
+      -- One row per platform mailbox per day (UTC date 'YYYY-MM-DD'), from the daily snapshot's domain listing.
+      CREATE TABLE stats_mailbox_day (
+        day TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        address TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        used_bytes INTEGER NOT NULL,
+        quota_bytes INTEGER NOT NULL,
+        messages INTEGER NOT NULL,
+        last_imap_login INTEGER,
+        last_smtp_login INTEGER,
+        last_webmail_login INTEGER,
+        PRIMARY KEY (day, user_id)
+      ) STRICT;
+      -- One row per domain per day: platform mailboxes, quota allocated to them, bytes they use.
+      CREATE TABLE stats_domain_day (
+        day TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        taken_at INTEGER NOT NULL,
+        mailboxes INTEGER NOT NULL,
+        allocated_bytes INTEGER NOT NULL,
+        used_bytes INTEGER NOT NULL,
+        PRIMARY KEY (day, domain)
+      ) STRICT;
+    `,
+  },
 ];

@@ -26,6 +26,7 @@ import type { DemoMode } from "./demo";
 import { mailboxPasswordProblem } from "./password-checks";
 import type { PolicyCache } from "./password-policy";
 import { fail, ok, type MailboxProblem, type Result } from "./problems";
+import type { QuotaWatch } from "../stats/quota";
 import { mailboxView, type LiveView } from "./view";
 
 export interface MailboxServiceDeps {
@@ -53,6 +54,8 @@ export interface MailboxServiceDeps {
   demoMode: DemoMode | null;
   /** Out-of-office from the platform's own settings (mail-features/filters-service.ts), shown by `info`. */
   vacationSummary?: (userId: string, address: string) => { until: string | null } | null;
+  /** Quota levels of the live figures, and their operator alerts (once per crossing). */
+  quotaWatch: QuotaWatch;
   now: () => number;
 }
 
@@ -123,7 +126,12 @@ export function createMailboxService(deps: MailboxServiceDeps) {
     let live: LiveView = { kind: "not_asked" };
     if (store.get(userId)?.state === "active") {
       const owned = await ownedMailbox(userId, { fresh: false });
-      if (owned.ok) live = { kind: "owned", mailbox: owned.value.mailbox };
+      if (owned.ok) {
+        const { mailbox } = owned.value;
+        const figures = { userId, address: owned.value.address, usedBytes: mailbox.quotaUsedBytes, quotaBytes: mailbox.quotaBytes };
+        const quotaAlert = mailbox.isActive ? deps.quotaWatch.observe(figures) : null;
+        live = { kind: "owned", mailbox, quotaAlert };
+      }
       else if (owned.problem.kind !== "not_active") live = { kind: "unavailable" };
     }
     const shown = mailboxView(store.get(userId), address(userId, username), live, view);

@@ -1,7 +1,7 @@
 // Builds what the Mail page is told (mailbox.info) from the stored row and Mailcow's live figures.
 import { mailboxReasonText } from "../../shared/i18n/mailbox";
 import type { Locale } from "../../shared/i18n/validation";
-import type { MailboxInfo, MailboxLive, MailboxReason, MailboxState } from "../../shared/schemas/mailbox";
+import type { MailboxInfo, MailboxLive, MailboxReason, MailboxState, QuotaAlert } from "../../shared/schemas/mailbox";
 import type { MailcowMailbox } from "../mailcow";
 import type { MailboxRow } from "../provisioning/store";
 import { clientSettings, type MailEndpoints } from "./client-settings";
@@ -25,7 +25,7 @@ export function toLive(mailbox: MailcowMailbox): MailboxLive {
 }
 
 /** What Mailcow said about the mailbox just now: nothing asked (not active), unavailable, or our mailbox. */
-export type LiveView = { kind: "not_asked" } | { kind: "unavailable" } | { kind: "owned"; mailbox: MailcowMailbox };
+export type LiveView = { kind: "not_asked" } | { kind: "unavailable" } | { kind: "owned"; mailbox: MailcowMailbox; quotaAlert: QuotaAlert };
 
 export interface ViewContext {
   endpoints: MailEndpoints;
@@ -57,6 +57,7 @@ export function mailboxView(row: MailboxRow | null, address: string, live: LiveV
     address,
     live: figures,
     liveUnavailable: live.kind === "unavailable",
+    quotaAlert: live.kind === "owned" && live.mailbox.isActive ? live.quotaAlert : null,
     nextAttemptAt: row && (row.state === "pending" || row.state === "provisioning") ? iso(row.next_attempt_at) : null,
     attempts: row?.attempts ?? 0,
     deleteAfter: row?.state === "deleting" ? iso(row.delete_after) : null,

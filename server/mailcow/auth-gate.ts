@@ -22,6 +22,7 @@
 // (no injected clock, so "one hour of a wrong key" cannot be tested without waiting), during half-open it makes the
 // other callers wait for the probe and then run (not fail fast), a probe failing with an error it does not handle
 // (a timeout) closes the circuit, and it has no "first call alone" start. The state machine below is those rules only.
+import { metrics, type BreakerState } from "../metrics";
 import { MailcowError, type MailcowErrorReason } from "./errors";
 
 /** The part of a pino logger the gate uses. */
@@ -52,6 +53,8 @@ export interface AuthGateOptions {
   probeIntervalMs: number;
   now: () => number;
   log?: MailcowLog | undefined;
+  /** Told every change of the pause: `open` (paused), `half_open` (a probe is out), `closed` (calls go through). */
+  onStateChange?: ((state: BreakerState) => void) | undefined;
 }
 
 export interface AuthGate {
@@ -70,7 +73,7 @@ const isAuthFailure = (error: unknown): error is MailcowError =>
 /** An HTTP answer that is not a 401 proves Mailcow accepts the key (a refusal or a 5xx included). */
 const provesKey = (error: unknown) => !(error instanceof MailcowError) || (error.status !== undefined && error.status !== 401);
 
-export function createAuthGate({ probeIntervalMs, now, log }: AuthGateOptions): AuthGate {
+export function createAuthGate({ probeIntervalMs, now, log, onStateChange }: AuthGateOptions): AuthGate {
   if (!Number.isFinite(probeIntervalMs) || probeIntervalMs <= 0) throw new RangeError("probeIntervalMs must be positive");
   let verified = false;
   let verifying: Promise<void> | null = null;
@@ -80,11 +83,16 @@ export function createAuthGate({ probeIntervalMs, now, log }: AuthGateOptions): 
 
   const interval = (refusedProbes: number) => Math.min(probeIntervalMs * GROWTH ** refusedProbes, probeIntervalMs * MAX_INTERVAL_FACTOR);
   const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
+  const changed = (state: BreakerState) => {
+    metrics.mailcowBreaker(state);
+    onStateChange?.(state);
+  };
 
   function startPause(error: MailcowError, operation: string) {
     const reason: AuthPauseReason = error.reason === "ip_not_allowed" ? "ip_not_allowed" : "authentication_failed";
     const at = now();
     pause = { reason, detail: error.message, since: at, nextProbeAt: at + interval(0), rejected: 1, refusedProbes: 0 };
+    changed("open");
     const fix =
       reason === "ip_not_allowed"
         ? "add this server's address to the API key's allowed networks in Mailcow (System → Configuration → Access → API)"
@@ -138,12 +146,14 @@ export function createAuthGate({ probeIntervalMs, now, log }: AuthGateOptions): 
 
   async function probe<T>(operation: string, method: "GET" | "POST", send: () => Promise<T>): Promise<T> {
     probing = true;
+    changed("half_open");
     try {
       const result = await observed(operation, method, send);
       resume(operation);
       return result;
     } catch (error) {
       const current = pause!;
+      if (!provesKey(error)) changed("open"); // still paused (refused, or no answer)
       if (isAuthFailure(error)) {
         current.rejected++;
         current.refusedProbes++;
@@ -169,6 +179,7 @@ export function createAuthGate({ probeIntervalMs, now, log }: AuthGateOptions): 
     log?.info({ operation, pausedMs: now() - pause.since, rejected: pause.rejected }, "Mailcow accepts the platform's API key again: Mailcow calls resumed");
     pause = null;
     verified = true;
+    changed("closed");
   }
 
   const gate: AuthGate = {

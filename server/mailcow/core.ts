@@ -5,6 +5,7 @@
 // Write rule (Mailcow reports refusals as HTTP 200): a write succeeded only when the body is an entry list (or a
 // single entry), no entry is `danger`/`error`, and the expected success key is there for every item written.
 import { z } from "zod";
+import type { BreakerState } from "../metrics";
 import { createAuthGate, type AuthGate, type MailcowLog } from "./auth-gate";
 import { MailcowError, redact, redactArgs, sanitizeCause } from "./errors";
 import { toMessage, WriteResultSchema, type MailcowMessage } from "./schemas";
@@ -29,6 +30,8 @@ export interface MailcowConfig {
   now?: () => number;
   /** Where the pause and a read-only key are reported (error level); silent when absent. */
   log?: MailcowLog;
+  /** Told every change of the auth pause (the circuit breaker): open, half_open, closed. */
+  onBreakerChange?: (state: BreakerState) => void;
 }
 
 export interface WriteSpec {
@@ -84,6 +87,7 @@ export function createMailcowCore({
   authProbeMs = 300_000,
   now = Date.now,
   log,
+  onBreakerChange,
 }: MailcowConfig): MailcowCore {
   if (typeof baseUrl !== "string" || !/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
     throw new TypeError("Mailcow baseUrl must be an http(s) URL such as https://mail.example.com/api/v1");
@@ -97,7 +101,7 @@ export function createMailcowCore({
   if (!Number.isInteger(readRetries) || readRetries < 0) throw new RangeError("readRetries must be a whole number, 0 or more");
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 1) throw new RangeError("maxConcurrency must be a whole number, 1 or more");
 
-  const gate = createAuthGate({ probeIntervalMs: authProbeMs, now, log });
+  const gate = createAuthGate({ probeIntervalMs: authProbeMs, now, log, onStateChange: onBreakerChange });
   const transport = createTransport({ baseUrl, apiKey, timeoutMs, readRetries, retryDelayMs, maxConcurrency, gate });
 
   function badShape(operation: string, error: z.ZodError | string): MailcowError {

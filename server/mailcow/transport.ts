@@ -19,6 +19,7 @@
 import { ExponentialBackoff, handleWhen, noJitterGenerator, retry } from "cockatiel";
 import { ofetch, type FetchResponse } from "ofetch";
 import pLimit from "p-limit";
+import { mailcowOutcome, metrics, secondsSince } from "../metrics";
 import type { AuthGate } from "./auth-gate";
 import { MailcowError, redact, sanitizeCause, type MailcowErrorKind, type MailcowErrorReason } from "./errors";
 
@@ -57,13 +58,20 @@ export function createTransport(options: TransportOptions): Transport {
     responseType: "text",
   });
 
-  function send(operation: string, method: "GET" | "POST", path: string, body: unknown, secrets: readonly string[]): Promise<unknown> {
-    gate.assertOpen(operation);
-    return limit(() => gate.run(operation, method, () => exchange(operation, method, path, body, secrets)));
+  async function send(operation: string, method: "GET" | "POST", path: string, body: unknown, secrets: readonly string[]): Promise<unknown> {
+    try {
+      gate.assertOpen(operation);
+      return await limit(() => gate.run(operation, method, () => exchange(operation, method, path, body, secrets)));
+    } catch (error) {
+      // Calls the auth pause refused never reached Mailcow: counted here, the others in exchange().
+      if (error instanceof MailcowError && error.reason === "paused") metrics.mailcowCall(operation, "breaker_open", 0);
+      throw error;
+    }
   }
 
   async function exchange(operation: string, method: "GET" | "POST", path: string, body: unknown, secrets: readonly string[]) {
     const allSecrets = [apiKey, ...secrets];
+    const started = performance.now();
     let response: FetchResponse<string>;
     try {
       response = await api.raw<string, "text">(path, {
@@ -72,9 +80,18 @@ export function createTransport(options: TransportOptions): Transport {
         ...(method === "POST" ? { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } } : {}),
       });
     } catch (error) {
-      throw transportError(operation, method, error, timeoutMs, allSecrets);
+      const failure = transportError(operation, method, error, timeoutMs, allSecrets);
+      metrics.mailcowCall(operation, mailcowOutcome(failure), secondsSince(started));
+      throw failure;
     }
-    return interpret(operation, method, response, allSecrets);
+    try {
+      const value = interpret(operation, method, response, allSecrets);
+      metrics.mailcowCall(operation, "ok", secondsSince(started));
+      return value;
+    } catch (error) {
+      metrics.mailcowCall(operation, mailcowOutcome(error), secondsSince(started));
+      throw error;
+    }
   }
 
   return {

@@ -7,10 +7,12 @@
 // See docs/provisioning.md for the states and transitions.
 import pLimit from "p-limit";
 import type { Logger } from "pino";
+import type { AlertNotifier } from "../alerts/webhook";
 import type { Accounts } from "../auth/accounts";
 import type { Db } from "../db/open-database";
 import { within } from "../lib/deadline";
 import { checkRoomFor, type MailcowClient } from "../mailcow";
+import { metrics, secondsSince } from "../metrics";
 import { createAttempt, type AttemptResult, type AttemptSettings } from "./attempt";
 import { newOwner, ownerIsGone } from "./leases";
 import type { Sealer } from "./seal";
@@ -36,9 +38,11 @@ export interface ProvisionerDeps {
   now?: () => number;
   /** Before a deleted account's mailbox (the user's, tag checked) is disabled: revoke the platform's own app passwords. */
   beforeDisable?: (userId: string, address: string) => Promise<unknown>;
+  /** Operator alerts: a mailbox that needs a person (failed, conflict) fires once, until it becomes active. */
+  alerts?: Pick<AlertNotifier, "notifyOnce" | "clear">;
 }
 
-export function createProvisioner({ db, accounts, mailcow, sealer, logger, settings, now = Date.now, beforeDisable }: ProvisionerDeps) {
+export function createProvisioner({ db, accounts, mailcow, sealer, logger, settings, now = Date.now, beforeDisable, alerts }: ProvisionerDeps) {
   const store = createMailboxStore(db);
   const owner = newOwner();
   const log = logger.child({ component: "provisioning" });
@@ -57,6 +61,7 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
         return current?.lease_owner === owner && current.state === "deleting" && accounts.purge(row.user_id);
       })();
       if (removed) log.info({ userId: row.user_id }, "account and mailbox deleted");
+      if (removed) alerts?.clear(`provisioning:${row.user_id}`);
       return;
     }
     const written = store.finish(row.user_id, owner, row.state, result, now());
@@ -64,6 +69,20 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
     else if (result.state !== row.state || result.state === "active") {
       log.info({ userId: row.user_id, from: row.state, to: result.state, reason: result.reason }, "mailbox state changed");
     }
+    if (written) alertOn(row, result);
+  }
+
+  /** failed and conflict wait for a person: one alert per mailbox until it becomes active. */
+  function alertOn(row: MailboxRow, result: Exclude<AttemptResult, "removed">) {
+    const key = `provisioning:${row.user_id}`;
+    if (result.state === "active") alerts?.clear(key);
+    if (result.state !== "failed" && result.state !== "conflict") return;
+    alerts?.notifyOnce(key, {
+      kind: "provisioning_needs_person",
+      severity: "warning",
+      summary: `The mailbox ${row.address} could not be created (${result.state}: ${result.reason ?? "unknown"}); a person is needed`,
+      details: { userId: row.user_id, address: row.address, state: result.state, reason: result.reason },
+    });
   }
 
   /** Claims and runs one job in a concurrency slot; resolves when it is done (at once if another worker holds it). */
@@ -74,7 +93,11 @@ export function createProvisioner({ db, accounts, mailcow, sealer, logger, setti
       if (!store.claim(userId, owner, now(), settings.leaseMs)) return;
       try {
         const row = store.get(userId);
-        if (row) write(row, await attempt(row));
+        if (!row) return;
+        const started = performance.now();
+        const result = await attempt(row);
+        metrics.provisioningAttempt(row.state === "deleting" ? "delete" : "create", result === "removed" ? "removed" : result.state, secondsSince(started));
+        write(row, result);
       } finally {
         store.release(userId, owner);
       }

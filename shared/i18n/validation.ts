@@ -289,6 +289,10 @@ export const VALIDATION_MESSAGES = {
     ru: "На почтовом сервере всё уже иначе: запустите сверку заново",
     en: "The mail server has changed meanwhile: run the reconcile again",
   },
+  "stats.metric": { ru: "Неизвестный показатель статистики", en: "Unknown statistics metric" },
+  "stats.day": { ru: "Дата в формате ГГГГ-ММ-ДД", en: "A date as YYYY-MM-DD" },
+  "stats.range": { ru: "Конец периода раньше его начала", en: "The end of the range is before its start" },
+  "stats.rangeTooLong": { ru: "Не больше 800 дней за раз", en: "At most 800 days at once" },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type ValidationCode = keyof typeof VALIDATION_MESSAGES;

@@ -71,6 +71,10 @@ export const MailboxLiveSchema = z.object({
 });
 export type MailboxLive = z.infer<typeof MailboxLiveSchema>;
 
+/** How full the mailbox is against QUOTA_WARN_PERCENT / QUOTA_CRITICAL_PERCENT; null below both (or unlimited). */
+export const QuotaAlertSchema = z.enum(["warning", "critical"]).nullable();
+export type QuotaAlert = z.infer<typeof QuotaAlertSchema>;
+
 export const MailboxInfoSchema = z.object({
   state: MailboxStateSchema,
   reason: MailboxReasonSchema.nullable(),
@@ -81,6 +85,8 @@ export const MailboxInfoSchema = z.object({
   live: MailboxLiveSchema.nullable(),
   /** True when Mailcow could not be asked just now (the state shown is the stored one). */
   liveUnavailable: z.boolean(),
+  /** The live figures cross a quota threshold: the Mail page shows what to do. */
+  quotaAlert: QuotaAlertSchema,
   /** When the next automatic attempt is due (pending). */
   nextAttemptAt: isoDate,
   attempts: z.number().int(),

@@ -5,7 +5,7 @@ export const ADMIN_PATHS = {
   import: "/admin/import",
   reconcile: "/admin/reconcile",
   audit: "/admin/audit",
-  statistics: "/admin/statistics",
+  statistics: "/admin/stats",
 } as const;
 
 export function adminPersonPath(userId: string): string {

@@ -21,7 +21,7 @@ const Import = section(() => import("./import"));
 const Reconcile = section(() => import("./reconcile"));
 const Audit = section(() => import("./audit"));
 // Usage statistics and charts (with their charting library) live in this tab, a chunk of their own.
-const Statistics = section(() => import("./statistics"));
+const Statistics = section(() => import("./stats"));
 
 const TABS = [
   { to: ADMIN_PATHS.mailboxes, label: "tabs.mailboxes", icon: Inbox },

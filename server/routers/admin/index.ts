@@ -6,6 +6,7 @@ import { invitationsRouter } from "./invitations";
 import { jobsRouter } from "./jobs";
 import { mailboxesRouter } from "./mailboxes";
 import { reconcileRouter } from "./reconcile";
+import { statsRouter } from "./stats";
 
 export const adminRouter = router({
   mailboxes: mailboxesRouter,
@@ -14,4 +15,5 @@ export const adminRouter = router({
   jobs: jobsRouter,
   import: importRouter,
   reconcile: reconcileRouter,
+  stats: statsRouter,
 });
