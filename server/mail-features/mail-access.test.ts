@@ -241,10 +241,11 @@ describe("mailbox.appPasswords", () => {
     const { services } = setup();
     const ada = await signedUp(services);
     const other = await services.mailcow.addAppPassword({ mailbox: ADA, name: "Webmail reader", password: "Inbox-Cred-2026-plugh", protocols: ["imap"] });
-    // The inbox's table as the inbox keeps it (the columns this feature reads).
-    services.db.exec("CREATE TABLE IF NOT EXISTS inbox_credential (user_id TEXT PRIMARY KEY, app_password_id INTEGER NOT NULL)");
+    // The inbox's own record of its credential (a sealed password is stored beside the id; its value is not read here).
     const userId = services.accounts.findByUsername("ada")!.id;
-    services.db.prepare("INSERT INTO inbox_credential (user_id, app_password_id) VALUES (?, ?)").run(userId, other.id);
+    services.db
+      .prepare("INSERT INTO inbox_credential (user_id, app_password_id, sealed_password, created_at) VALUES (?, ?, 'sealed', ?)")
+      .run(userId, other.id, Date.now());
     expect((await ada.mailbox.appPasswords.list()).find((p) => p.id === other.id)?.usedBy).toBe("inbox");
     await rejection(ada.mailbox.appPasswords.revoke({ id: other.id }), "CONFLICT");
   });
