@@ -30,7 +30,7 @@ describe("dictionaries", () => {
 
 describe("translate", () => {
   test("fills placeholders", () => {
-    expect(translate("ru", "home.greeting", { name: "Ада" })).toBe("Здравствуйте, Ада!");
+    expect(translate("ru", "mail.quota.used", { used: "1 МБ", limit: "2 МБ" })).toBe("Занято 1 МБ из 2 МБ");
     expect(translate("en", "register.rule.length", { min: 10 })).toBe("At least 10 characters");
   });
 
@@ -41,7 +41,7 @@ describe("translate", () => {
 
   test("a placeholder the caller did not fill stays visible rather than becoming 'undefined'", () => {
     const loose = translate as (locale: "ru", key: string, params?: Record<string, string>) => string;
-    expect(loose("ru", "home.greeting", {})).toBe("Здравствуйте, {name}!");
+    expect(loose("ru", "mail.quota.used", { used: "1 МБ" })).toBe("Занято 1 МБ из {limit}");
   });
 });
 

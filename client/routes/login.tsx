@@ -6,6 +6,7 @@ import { AuthShell } from "../components/auth-shell";
 import { Field, FormAlert, SubmitButton } from "../components/form-fields";
 import { linkClass } from "../components/ui";
 import { useDocumentTitle, useI18n } from "../i18n";
+import { useEntryWords } from "../i18n/entry-words";
 import { useMessage } from "../i18n/messages";
 import { failedForm, formString, invalidForm } from "../lib/form-result";
 import { safeNextPath } from "../lib/next-path";
@@ -54,8 +55,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export function Component() {
   const { t } = useI18n();
+  const w = useEntryWords();
   const message = useMessage();
-  useDocumentTitle(t("login.title"));
+  useDocumentTitle(w("login.title"));
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -71,13 +73,13 @@ export function Component() {
 
   return (
     <AuthShell
-      heading={t(secondStep ? "login.totp.heading" : "login.heading")}
-      intro={t(secondStep ? "login.totp.intro" : "login.intro")}
+      heading={w(secondStep ? "login.totp.heading" : "login.heading")}
+      intro={w(secondStep ? "login.totp.intro" : "login.intro")}
       footer={
         <>
-          {t("login.noAccount")}{" "}
+          {w("login.noAccount")}{" "}
           <Link to={next ? `/register?next=${encodeURIComponent(next)}` : "/register"} className={linkClass}>
-            {t("login.toRegister")}
+            {w("login.toRegister")}
           </Link>
         </>
       }
@@ -89,7 +91,7 @@ export function Component() {
         <div hidden={secondStep} className="space-y-5">
           <Field
             name="login"
-            label={t("login.login.label")}
+            label={w("login.login.label")}
             autoComplete="username"
             autoCapitalize="none"
             spellCheck={false}
@@ -99,7 +101,7 @@ export function Component() {
           <Field
             name="password"
             type="password"
-            label={t("login.password.label")}
+            label={w("login.password.label")}
             autoComplete="current-password"
             required
             error={errors.password && message(errors.password)}
@@ -111,7 +113,7 @@ export function Component() {
               <Field
                 key="recoveryCode"
                 name="recoveryCode"
-                label={t("login.recovery.label")}
+                label={w("login.recovery.label")}
                 autoComplete="off"
                 autoCapitalize="characters"
                 spellCheck={false}
@@ -123,7 +125,7 @@ export function Component() {
               <Field
                 key="totp"
                 name="totp"
-                label={t("login.totp.label")}
+                label={w("login.totp.label")}
                 autoComplete="one-time-code"
                 inputMode="numeric"
                 pattern="[0-9 ]*"
@@ -134,11 +136,11 @@ export function Component() {
               />
             )}
             <button type="button" onClick={() => setUseRecovery((v) => !v)} className={`text-sm ${linkClass}`}>
-              {t(useRecovery ? "login.totp.use" : "login.recovery.use")}
+              {w(useRecovery ? "login.totp.use" : "login.recovery.use")}
             </button>
           </>
         )}
-        <SubmitButton busy={busy} label={t("login.submit")} busyLabel={t("login.submitting")} />
+        <SubmitButton busy={busy} label={w("login.submit")} busyLabel={w("login.submitting")} />
       </Form>
     </AuthShell>
   );

@@ -7,6 +7,7 @@ import { PasswordChecklist } from "../components/password-checklist";
 import { Field, FormAlert, SubmitButton } from "../components/form-fields";
 import { linkClass } from "../components/ui";
 import { useDocumentTitle, useI18n } from "../i18n";
+import { useEntryWords } from "../i18n/entry-words";
 import { useMessage } from "../i18n/messages";
 import { failedForm, formString, invalidForm, type FormResult } from "../lib/form-result";
 import { safeNextPath } from "../lib/next-path";
@@ -76,8 +77,9 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export function Component() {
   const { t, locale } = useI18n();
+  const w = useEntryWords();
   const message = useMessage();
-  useDocumentTitle(t("register.title"));
+  useDocumentTitle(w("register.title"));
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const [searchParams] = useSearchParams();
@@ -106,13 +108,13 @@ export function Component() {
 
   return (
     <AuthShell
-      heading={t("register.heading")}
-      intro={t("register.intro")}
+      heading={w("register.heading")}
+      intro={w("register.intro")}
       footer={
         <>
-          {t("register.haveAccount")}{" "}
+          {w("register.haveAccount")}{" "}
           <Link to={next ? `/login?next=${encodeURIComponent(next)}` : "/login"} className={linkClass}>
-            {t("register.toLogin")}
+            {w("register.toLogin")}
           </Link>
         </>
       }
@@ -133,7 +135,7 @@ export function Component() {
         {invitation?.valid && data?.token && <input type="hidden" name="invitation" value={data.token} />}
         <Field
           name="username"
-          label={t("register.username.label")}
+          label={w("register.username.label")}
           autoComplete="username"
           autoCapitalize="none"
           spellCheck={false}
@@ -143,10 +145,10 @@ export function Component() {
           error={error("username")}
           hint={
             <>
-              {t("register.username.hint")}
+              {w("register.username.hint")}
               {localPart && (
                 <span className="mt-1 block font-medium text-gray-800">
-                  {t("register.username.preview", { address: `${localPart}@${domain ?? "…"}` })}
+                  {w("register.username.preview", { address: `${localPart}@${domain ?? "…"}` })}
                 </span>
               )}
             </>
@@ -154,16 +156,16 @@ export function Component() {
         />
         <Field
           name="displayName"
-          label={t("register.displayName.label")}
+          label={w("register.displayName.label")}
           optional
           autoComplete="name"
-          hint={t("register.displayName.hint")}
+          hint={w("register.displayName.hint")}
           error={error("displayName")}
         />
         <Field
           name="password"
           type="password"
-          label={t("register.password.label")}
+          label={w("register.password.label")}
           autoComplete="new-password"
           required
           onChange={(e) => setPassword(e.currentTarget.value)}
@@ -177,12 +179,12 @@ export function Component() {
         <Field
           name="passwordConfirm"
           type="password"
-          label={t("register.passwordConfirm.label")}
+          label={w("register.passwordConfirm.label")}
           autoComplete="new-password"
           required
           error={error("passwordConfirm")}
         />
-        <SubmitButton busy={busy} label={t("register.submit")} busyLabel={t("register.submitting")} />
+        <SubmitButton busy={busy} label={w("register.submit")} busyLabel={w("register.submitting")} />
       </Form>
       )}
     </AuthShell>

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DISPLAY_NAME_MAX, RESERVED_USERNAME_ROOTS, RESERVED_USERNAMES, USERNAME_MAX, USERNAME_MIN } from "../constants";
+import { DISPLAY_NAME_MAX, USERNAME_MAX, USERNAME_MIN } from "../constants";
+import { RESERVED_USERNAME_ROOTS, RESERVED_USERNAMES } from "../reserved-names";
 import { checkPassword } from "../password-policy";
 import { SecondFactorCodeSchema, TotpCodeSchema } from "./account";
 
