@@ -2,7 +2,7 @@
 // expects) and one-time recovery codes.
 // - The secret is sealed at rest with MAILBOX_SECRET_KEY (AES-256-GCM, bound to the user), never returned after setup.
 // - A code is accepted for the current step and one step either side (clock drift), and each step only once.
-// - Recovery codes are 80-bit random values stored as SHA-256 (docs/decisions/007-account-security.md).
+// - Recovery codes are 80-bit random values stored as SHA-256 (docs/decisions/009-account-security.md).
 import { createHash, randomBytes } from "node:crypto";
 import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";

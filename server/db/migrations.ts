@@ -73,7 +73,7 @@ export const MIGRATIONS: readonly Migration[] = [
         last_step INTEGER,
         created_at INTEGER NOT NULL
       ) STRICT;
-      -- One-time recovery codes: SHA-256 of 80-bit random codes (see docs/decisions/007-account-security.md).
+      -- One-time recovery codes: SHA-256 of 80-bit random codes (see docs/decisions/009-account-security.md).
       CREATE TABLE user_recovery_code (
         user_id TEXT NOT NULL REFERENCES user(id) ON DELETE CASCADE,
         code_hash TEXT NOT NULL,
