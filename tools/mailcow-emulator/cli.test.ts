@@ -23,10 +23,13 @@ test("the CLI serves the API until SIGTERM", async () => {
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-  const started = Date.now();
-  while (!/API key \(ro\)/.test(output) && Date.now() - started < 15_000 && child.exitCode === null) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // Started when it has printed its keys (or it exited, which the assertions below then show with its output).
+  await vi.waitFor(
+    () => {
+      if (!/API key \(ro\)/.test(output) && child.exitCode === null) throw new Error("not started yet");
+    },
+    { timeout: 15_000, interval: 50 },
+  );
   const url = /listening on (\S+)/.exec(output)?.[1];
   expect(url, output).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
   expect(output).toContain("domain:        corp.example");

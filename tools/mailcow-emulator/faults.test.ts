@@ -1,6 +1,6 @@
 // The fault switches that stand in for a sick Mailcow, latency, and the request statistics.
 import { connect } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { startMailcowEmulator, type MailcowEmulator } from "./index";
 import { api, mailboxBody, rawRequest, type Api } from "./test-support";
 
@@ -129,7 +129,8 @@ describe("fault modes", () => {
     const slow = await startMailcowEmulator({ slowMs: 60_000 });
     slow.fault("slow");
     const pending = rawRequest(`${slow.url}/get/status/version`, { headers: { "X-API-Key": slow.apiKey } }).catch(() => "dropped");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The request has reached the emulator (and stalls there) before close() is called.
+    await vi.waitFor(() => expect(slow.stats().requests).toBe(1));
     const ms = await elapsed(() => slow.close());
     expect(ms).toBeLessThan(1000);
     expect(await pending).toBe("dropped");
