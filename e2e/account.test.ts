@@ -6,8 +6,8 @@ import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
+import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
+import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -20,26 +20,13 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mailcow = await startMailcowEmulator();
-  [server, browser] = await Promise.all([
-    startServer({ MAILCOW_API_URL: mailcow.url, MAILCOW_API_KEY: mailcow.apiKey, MAILCOW_DOMAIN: mailcow.domain, MAILBOX_INFO_CACHE_SECONDS: "0" }),
-    launchBrowser(),
-  ]);
+  ({ mailcow, server, browser } = await startEmulatedPlatform());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await mailcow?.close();
-});
+afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
 
 /** The code an authenticator app shows `stepsAhead` 30-second steps from now (RFC 6238, 6 digits). */
 function totp(secret: string, stepsAhead = 0): string {
   return generateHOTP(decodeBase32IgnorePadding(secret), BigInt(Math.floor(Date.now() / 30_000) + stepsAhead), 6);
-}
-
-async function setLanguage(page: Page, code: "RU" | "EN") {
-  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
-  await expect.poll(() => page.getAttribute("html", "lang"), POLL).toBe(code.toLowerCase());
 }
 
 /** The screen in both languages at both widths (the page is left in Russian at desktop width). */

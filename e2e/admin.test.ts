@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, expect, onTestFailed, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, ROOT, screenshot, startServer, type RunningServer } from "./harness";
+import { launchBrowser, openPage, ROOT, screenshot, startServer, type RunningServer, setLanguage } from "./harness";
 import { trpcSession } from "./trpc-http";
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -54,11 +54,6 @@ afterAll(async () => {
   await server?.stop();
   await mailcow?.close();
 });
-
-async function setLanguage(page: Page, code: "RU" | "EN") {
-  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
-  await expect.poll(() => page.getAttribute("html", "lang"), POLL).toBe(code.toLowerCase());
-}
 
 /** The screen in both languages at both widths (the page is left in Russian at desktop width). */
 async function screenshots(page: Page, name: string): Promise<void> {

@@ -6,6 +6,8 @@ import { freePort } from "../server/test/free-ports";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const ARTIFACTS = path.join(ROOT, "e2e", "artifacts");
@@ -111,4 +113,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Switches the interface language with the switcher every page shows, and waits until the page speaks it. */
+export async function setLanguage(page: Page, code: "RU" | "EN"): Promise<void> {
+  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
+  await expect.poll(() => page.getAttribute("html", "lang"), { timeout: 20_000, interval: 100 }).toBe(code.toLowerCase());
+}
+
+export interface EmulatedPlatform {
+  mailcow: MailcowEmulator;
+  server: RunningServer;
+  browser: Browser;
+}
+
+/** The Mailcow emulator, the server pointed at it (live figures uncached) and a browser. */
+export async function startEmulatedPlatform(): Promise<EmulatedPlatform> {
+  const mailcow = await startMailcowEmulator();
+  const [server, browser] = await Promise.all([
+    startServer({ MAILCOW_API_URL: mailcow.url, MAILCOW_API_KEY: mailcow.apiKey, MAILCOW_DOMAIN: mailcow.domain, MAILBOX_INFO_CACHE_SECONDS: "0" }),
+    launchBrowser(),
+  ]);
+  return { mailcow, server, browser };
+}
+
+export async function stopEmulatedPlatform({ mailcow, server, browser }: Partial<EmulatedPlatform>): Promise<void> {
+  await browser?.close();
+  await server?.stop();
+  await mailcow?.close();
 }

@@ -13,7 +13,7 @@ import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emu
 import { deliverLmtp } from "../tools/mailstack/lmtp";
 import { DOVECOT_VERSION, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
 import { loadCorpus } from "./fixtures/mail/corpus";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer, type WatchedPage } from "./harness";
+import { launchBrowser, openPage, screenshot, startServer, type RunningServer, type WatchedPage, setLanguage } from "./harness";
 import { trpcSession } from "./trpc-http";
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -79,11 +79,6 @@ async function imapMessages(user: string, pass: string, folder = "INBOX") {
   } finally {
     await client.logout();
   }
-}
-
-async function setLanguage(page: Page, code: "RU" | "EN") {
-  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
-  await expect.poll(() => page.getAttribute("html", "lang"), POLL).toBe(code.toLowerCase());
 }
 
 async function screenshots(page: Page, name: string): Promise<void> {

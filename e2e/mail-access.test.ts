@@ -4,8 +4,8 @@
 // English, desktop and phone, go to e2e/artifacts/.
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
+import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
+import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -18,22 +18,9 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mailcow = await startMailcowEmulator();
-  [server, browser] = await Promise.all([
-    startServer({ MAILCOW_API_URL: mailcow.url, MAILCOW_API_KEY: mailcow.apiKey, MAILCOW_DOMAIN: mailcow.domain, MAILBOX_INFO_CACHE_SECONDS: "0" }),
-    launchBrowser(),
-  ]);
+  ({ mailcow, server, browser } = await startEmulatedPlatform());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await mailcow?.close();
-});
-
-async function setLanguage(page: Page, code: "RU" | "EN") {
-  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
-  await expect.poll(() => page.getAttribute("html", "lang"), POLL).toBe(code.toLowerCase());
-}
+afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
 
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const lang of ["ru", "en"] as const) {

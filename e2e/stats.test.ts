@@ -7,8 +7,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
+import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
+import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
 
 const DESKTOP = { width: 1280, height: 900 };
 const POLL = { timeout: 15_000, interval: 100 };
@@ -22,17 +22,9 @@ let server: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  mailcow = await startMailcowEmulator();
-  [server, browser] = await Promise.all([
-    startServer({ MAILCOW_API_URL: mailcow.url, MAILCOW_API_KEY: mailcow.apiKey, MAILCOW_DOMAIN: mailcow.domain, MAILBOX_INFO_CACHE_SECONDS: "0" }),
-    launchBrowser(),
-  ]);
+  ({ mailcow, server, browser } = await startEmulatedPlatform());
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await mailcow?.close();
-});
+afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
 
 async function register(page: Page, username: string) {
   await page.goto(`${server.url}/register`);
@@ -42,11 +34,6 @@ async function register(page: Page, username: string) {
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
   await page.waitForURL(`${server.url}/mail`);
   await page.getByTestId("mail-page").waitFor();
-}
-
-async function setLanguage(page: Page, code: "RU" | "EN") {
-  await page.getByRole("group", { name: code === "EN" ? "Язык интерфейса" : "Interface language" }).getByRole("button", { name: code }).first().click();
-  await expect.poll(() => page.getAttribute("html", "lang"), POLL).toBe(code.toLowerCase());
 }
 
 /** The server's database, opened beside it (WAL): for the admin role and the history of earlier days. */
