@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vite";
 
 // The client is built into dist/client and served by the Fastify server (server/http/app.ts).
@@ -67,5 +68,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",
+    // Vitest's default in run mode is one worker fewer than the CPUs: a single worker on a 2-core CI machine. The
+    // suite is I/O- and import-bound enough that one worker per CPU is ~40 % faster there (150 s → 93 s).
+    maxWorkers: Math.max(2, availableParallelism()),
   },
 });
