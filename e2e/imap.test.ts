@@ -110,7 +110,9 @@ describe("against Dovecot, through the real server and the Mailcow emulator", ()
   test("mailbox.checkLogin: ok with the time it took, wrong_password, and never the password in the answer", async () => {
     const ok = await ada.mutate<CheckLoginResult>("mailbox.checkLogin", { password: NEW_PASSWORD });
     expect(ok).toEqual({ result: "ok", elapsedMs: expect.any(Number), host: "127.0.0.1", port: stack.imapsPort, security: "ssl" });
-    expect(ok.elapsedMs).toBeLessThan(2_000);
+    // The time is reported, not judged here: a wall-clock bound would fail on a loaded machine (a check slower than the
+    // configured timeout answers "timeout" instead of "ok").
+    expect(Number.isInteger(ok.elapsedMs) && ok.elapsedMs >= 0).toBe(true);
     const wrong = await ada.mutate<CheckLoginResult>("mailbox.checkLogin", { password: SIGNUP_PASSWORD });
     expect(wrong.result).toBe("wrong_password");
     expect(JSON.stringify([ok, wrong])).not.toContain("pass-2026");

@@ -105,7 +105,6 @@ describe("checkImapLogin", () => {
     const ok = await checkImapLogin({ ...check, port, security: "none" });
     expect(ok.result).toBe("ok");
     expect(ok.elapsedMs).toBeGreaterThanOrEqual(0);
-    expect(ok.elapsedMs).toBeLessThan(2_000);
     expect(await checkImapLogin({ ...check, port, security: "none", password: "wrong-password-1" })).toMatchObject({ result: "wrong_password" });
   });
 

@@ -131,8 +131,8 @@ describe("fault modes", () => {
     const pending = rawRequest(`${slow.url}/get/status/version`, { headers: { "X-API-Key": slow.apiKey } }).catch(() => "dropped");
     // The request has reached the emulator (and stalls there) before close() is called.
     await vi.waitFor(() => expect(slow.stats().requests).toBe(1));
-    const ms = await elapsed(() => slow.close());
-    expect(ms).toBeLessThan(1000);
+    // The stall (60 s) outlasts the test's own timeout (20 s): a close() that waited for it would fail the test.
+    await slow.close();
     expect(await pending).toBe("dropped");
   });
 });
