@@ -7,7 +7,7 @@ import type { MailboxState } from "../../../shared/schemas/mailbox";
 import { failedForm } from "../../lib/form-result";
 import { useMessage } from "../../i18n/messages";
 import type { UiMessage } from "../../i18n/types";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../mail/copy-button";
 import { focusRing, smallSecondaryButtonClass } from "../ui";
 import { isValidationCode, validationMessage } from "../../../shared/i18n/validation";
 import type { Locale } from "../../../shared/i18n/locales";
@@ -196,7 +196,7 @@ export function ShownOnce({ label, hint, value }: { label: string; hint: string;
       <p className="text-sm font-semibold text-amber-900">{label}</p>
       <div className="flex items-center gap-2">
         <code className="min-w-0 flex-1 break-all rounded bg-white px-2 py-1 font-mono text-sm text-gray-900 ring-1 ring-gray-200">{value}</code>
-        <CopyButton value={value} label={`${w("common.copy")}: ${label}`} />
+        <CopyButton value={value} label={label} announce={w("common.copied")} />
       </div>
       <p className="text-xs text-amber-900">
         {hint}. {w("common.shownOnce")}

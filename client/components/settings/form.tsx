@@ -3,10 +3,13 @@
 // user made outside the platform, and the loading and failure states of a section.
 import { TRPCClientError } from "@trpc/client";
 import { CircleAlert } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { useRef, useState, type ReactNode, type RefObject } from "react";
 import { useI18n } from "../../i18n";
 import type { UiMessage } from "../../i18n/types";
 import { failedForm, type FormResult } from "../../lib/form-result";
+import { useFocusFirstInvalid } from "../../lib/use-form-focus";
+import { Success } from "../account/section";
+import { FormAlert } from "../form-fields";
 import { ModalDialog } from "../mail/modal-dialog";
 import { primaryButtonClass, secondaryButtonClass, Spinner } from "../ui";
 import { useSettingsMessage, useSettingsWords } from "./words";
@@ -90,14 +93,27 @@ export function Actions({ busy, onTurnOff, turningOff, testId }: { busy: boolean
   );
 }
 
-/** Asks before the platform's rule replaces the user's own active one (Mailcow runs only one at a time). */
-export function ForeignFilterDialog({ description, onConfirm, onClose, fallbackFocusId }: { description: string; onConfirm: () => void; onClose: () => void; fallbackFocusId: string }) {
+/**
+ * Asks before the platform's rule replaces the user's own active one (Mailcow runs only one at a time). `description`
+ * null: nothing to ask (the dialog is not shown). Confirming closes the dialog, then calls `onConfirm`.
+ */
+export function ForeignFilterDialog({ description, onConfirm, onClose, fallbackFocusId }: { description: string | null; onConfirm: () => void; onClose: () => void; fallbackFocusId: string }) {
   const w = useSettingsWords();
+  if (description === null) return null;
   return (
     <ModalDialog id="foreign-filter" title={w("foreign.title")} intro={w("foreign.intro", { description })} closeLabel={w("close")} onClose={onClose} fallbackFocusId={fallbackFocusId}>
       <p className="mt-3 text-sm text-gray-700">{w("foreign.body")}</p>
       <div className="mt-5 flex flex-col gap-3 sm:flex-row-reverse">
-        <button type="button" onClick={onConfirm} className={primaryButtonClass} data-testid="foreign-confirm" autoFocus>
+        <button
+          type="button"
+          onClick={() => {
+            onClose();
+            onConfirm();
+          }}
+          className={primaryButtonClass}
+          data-testid="foreign-confirm"
+          autoFocus
+        >
           {w("foreign.confirm")}
         </button>
         <button type="button" onClick={onClose} className={secondaryButtonClass}>
@@ -105,6 +121,86 @@ export function ForeignFilterDialog({ description, onConfirm, onClose, fallbackF
         </button>
       </div>
     </ModalDialog>
+  );
+}
+
+/**
+ * The state of a FilterRuleForm: the form's errors, the success line and the pending question; `frame` goes to it.
+ * `run` does one save or turn-off: a refusal because the user's own rule is active becomes the question (described
+ * by `foreign`), any other failure lands on the form's `fields`.
+ */
+export function useFilterRuleForm({ fields, foreign }: { fields: readonly string[]; foreign: () => Promise<string> }) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const form = useSettingsForm();
+  useFocusFirstInvalid(formRef, form.result);
+  const [done, setDone] = useState<string | null>(null);
+  /** The description of the user's own rule while asking whether to replace it. */
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const frame = { formRef, done, alert: form.alert, confirming, onCloseConfirm: () => setConfirming(null) };
+  async function run(task: () => Promise<void>) {
+    setDone(null);
+    try {
+      await task();
+    } catch (error) {
+      if (foreignRefusal(error)) return setConfirming(await foreign());
+      form.fail(error, fields);
+    }
+  }
+  /** A save or turn-off went through: clear the errors, say `text`. */
+  const succeeded = (text: string) => {
+    form.setResult(null);
+    setDone(text);
+  };
+  return { form, run, succeeded, frame };
+}
+
+/**
+ * The frame of a setting kept as the platform's Sieve rule (forwarding, out-of-office): its status line, the notice of
+ * the user's own rule, the success line, the form with its alert, fields (`children`) and buttons, and the question
+ * before replacing the user's own rule (`confirming`: its description, or null).
+ */
+export function FilterRuleForm(props: {
+  testId: string;
+  enabled: boolean;
+  status: string;
+  foreignFilter: { description: string } | null;
+  done: string | null;
+  alert: string | null;
+  formRef: RefObject<HTMLFormElement | null>;
+  saving: boolean;
+  turningOff: boolean;
+  onSave: (replaceForeign: boolean) => void;
+  onTurnOff: () => void;
+  confirming: string | null;
+  onCloseConfirm: () => void;
+  fallbackFocusId: string;
+  children: ReactNode;
+}) {
+  const { testId } = props;
+  return (
+    <>
+      <div className="mb-4 flex flex-wrap items-center gap-2 text-sm text-gray-700">
+        <StatusBadge on={props.enabled} testId={`${testId}-status`} />
+        <span>{props.status}</span>
+      </div>
+      {props.foreignFilter && <ForeignNotice description={props.foreignFilter.description} />}
+      <Success text={props.done} testId={`${testId}-done`} />
+      <form
+        ref={props.formRef}
+        noValidate
+        className="max-w-lg space-y-5"
+        aria-busy={props.saving || props.turningOff}
+        onSubmit={(event) => {
+          event.preventDefault();
+          props.onSave(false);
+        }}
+      >
+        <FormAlert message={props.alert} />
+        {props.children}
+        <Actions busy={props.saving} turningOff={props.turningOff} onTurnOff={props.enabled ? props.onTurnOff : null} testId={testId} />
+      </form>
+      <ForeignFilterDialog description={props.confirming} fallbackFocusId={props.fallbackFocusId} onClose={props.onCloseConfirm} onConfirm={() => props.onSave(true)} />
+    </>
   );
 }
 

@@ -3,7 +3,7 @@
 import { keepPreviousData } from "@tanstack/react-query";
 import { FileDown, Upload } from "lucide-react";
 import { useId, useState } from "react";
-import { CopyButton } from "../../components/admin/copy-button";
+import { CopyButton } from "../../components/mail/copy-button";
 import { usernamesFromCsv } from "../../components/admin/csv";
 import { Card, codeText, downloadCsv, ErrorNote, inputClass, labelClass, PageHeader, TableFrame, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
@@ -123,7 +123,7 @@ export function Component() {
                   <code className="min-w-0 flex-1 truncate font-mono text-xs text-gray-700" data-testid="invitation-link">
                     {item.link}
                   </code>
-                  <CopyButton value={item.link} label={w("invitations.copyLink", { name: item.username ?? w("invitations.anyName") })} />
+                  <CopyButton value={item.link} label={w("invitations.copyLink", { name: item.username ?? w("invitations.anyName") })} announce={w("common.copied")} />
                 </li>
               ))}
             </ul>
