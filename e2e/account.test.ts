@@ -4,14 +4,11 @@
 // Screenshots of every new screen in Russian and English, desktop and phone, go to e2e/artifacts/.
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
+import { DESKTOP, openPage, PHONE, POLL, type RunningServer, screenshot, setLanguage, useEmulatedPlatform } from "./harness";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const POLL = { timeout: 10_000, interval: 100 };
 const PASSWORD = "лиловый-закат-2026";
 const MAILBOX_PASSWORD = "почтовый-пароль-2026";
 
@@ -19,10 +16,7 @@ let mailcow: MailcowEmulator;
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ mailcow, server, browser } = await startEmulatedPlatform());
-});
-afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
+useEmulatedPlatform((platform) => ({ mailcow, server, browser } = platform));
 
 /** The code an authenticator app shows `stepsAhead` 30-second steps from now (RFC 6238, 6 digits). */
 function totp(secret: string, stepsAhead = 0): string {

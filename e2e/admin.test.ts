@@ -10,11 +10,9 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, expect, onTestFailed, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, ROOT, screenshot, startServer, type RunningServer, setLanguage } from "./harness";
+import { DESKTOP, launchBrowser, openPage, PHONE, ROOT, type RunningServer, screenshot, setLanguage, startServer } from "./harness";
 import { trpcSession } from "./trpc-http";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const POLL = { timeout: 20_000, interval: 100 };
 const PASSWORD = "лиловый-закат-2026";
 

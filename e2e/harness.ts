@@ -6,11 +6,16 @@ import { freePort } from "../server/test/free-ports";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
+import type { TestMailstack } from "../tools/mailstack/test-support";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const ARTIFACTS = path.join(ROOT, "e2e", "artifacts");
+/** The two viewports the screenshots are taken at, and the polling of conditions in the browser tests. */
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+export const POLL = { timeout: 10_000, interval: 100 };
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 
@@ -121,6 +126,38 @@ export async function setLanguage(page: Page, code: "RU" | "EN"): Promise<void> 
   await expect.poll(() => page.getAttribute("html", "lang"), { timeout: 20_000, interval: 100 }).toBe(code.toLowerCase());
 }
 
+/** Signs up through the registration form (in Russian) and waits for the Mail page a new user lands on. */
+export async function registerInBrowser(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/register`);
+  await page.fill("input[name=username]", username);
+  await page.fill("input[name=password]", password);
+  await page.fill("input[name=passwordConfirm]", password);
+  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
+  await page.waitForURL(`${url}/mail`);
+  await page.getByTestId("mail-page").waitFor();
+}
+
+/** The Mailcow emulator with the mailstack's Dovecot behind it (passwords, quota, last logins, deletions). */
+export function startEmulatorOnMailstack(stack: TestMailstack): Promise<MailcowEmulator> {
+  return startMailcowEmulator({ dovecot: { passwdFile: stack.passwdFile, doveadm: stack.doveadm, lastLoginFile: stack.lastLoginFile } });
+}
+
+/** The server's variables for that emulator and the mailstack: IMAP over TLS, SMTP submission with STARTTLS. */
+export function mailstackServerEnv(stack: TestMailstack, mailcow: MailcowEmulator): Record<string, string> {
+  return {
+    MAILCOW_API_URL: mailcow.url,
+    MAILCOW_API_KEY: mailcow.apiKey,
+    MAILCOW_DOMAIN: mailcow.domain,
+    MAIL_HOST: "127.0.0.1",
+    MAIL_IMAP_PORT: String(stack.imapsPort),
+    MAIL_IMAP_SECURITY: "ssl",
+    MAIL_SMTP_PORT: String(stack.smtpPort),
+    MAIL_SMTP_SECURITY: "starttls",
+    MAIL_TLS_CA_FILE: stack.certFile,
+    MAILBOX_INFO_CACHE_SECONDS: "0",
+  };
+}
+
 export interface EmulatedPlatform {
   mailcow: MailcowEmulator;
   server: RunningServer;
@@ -141,4 +178,14 @@ export async function stopEmulatedPlatform({ mailcow, server, browser }: Partial
   await browser?.close();
   await server?.stop();
   await mailcow?.close();
+}
+
+/** One emulated platform for a test file: started before its tests (handed to `receive`), stopped after them. */
+export function useEmulatedPlatform(receive: (platform: EmulatedPlatform) => void): void {
+  let platform: EmulatedPlatform | undefined;
+  beforeAll(async () => {
+    platform = await startEmulatedPlatform();
+    receive(platform);
+  });
+  afterAll(() => stopEmulatedPlatform(platform ?? {}));
 }

@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CheckLoginResult, MailboxInfo } from "../shared/schemas/mailbox";
-import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
+import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { deliverLmtp } from "../tools/mailstack/lmtp";
 import { DOVECOT_VERSION, imapLogin, imapQuota, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer } from "./harness";
+import { launchBrowser, mailstackServerEnv, openPage, type RunningServer, screenshot, startEmulatorOnMailstack, startServer } from "./harness";
 import { trpcSession, type TrpcSession } from "./trpc-http";
 
 const MIB = 1_048_576;
@@ -41,21 +41,12 @@ describe("against Dovecot, through the real server and the Mailcow emulator", ()
 
   beforeAll(async () => {
     stack = await startTestMailstack();
-    mailcow = await startMailcowEmulator({
-      dovecot: { passwdFile: stack.passwdFile, doveadm: stack.doveadm, lastLoginFile: stack.lastLoginFile },
-    });
+    mailcow = await startEmulatorOnMailstack(stack);
     server = await startServer({
-      MAILCOW_API_URL: mailcow.url,
-      MAILCOW_API_KEY: mailcow.apiKey,
-      MAILCOW_DOMAIN: mailcow.domain,
-      MAIL_HOST: "127.0.0.1",
-      MAIL_IMAP_PORT: String(stack.imapsPort),
-      MAIL_IMAP_SECURITY: "ssl",
-      MAIL_TLS_CA_FILE: stack.certFile,
+      ...mailstackServerEnv(stack, mailcow),
       // About 1.8 s: long enough to see the disabled mailbox, short enough to see it deleted.
       ACCOUNT_DELETION_GRACE_HOURS: "0.0005",
       PROVISIONING_POLL_MS: "200",
-      MAILBOX_INFO_CACHE_SECONDS: "0",
     });
     ada = trpcSession(server.url);
   });

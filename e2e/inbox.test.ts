@@ -9,15 +9,13 @@ import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import type { Browser, Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
+import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { deliverLmtp } from "../tools/mailstack/lmtp";
 import { DOVECOT_VERSION, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
 import { loadCorpus } from "./fixtures/mail/corpus";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer, type WatchedPage, setLanguage } from "./harness";
+import { DESKTOP, launchBrowser, mailstackServerEnv, openPage, PHONE, registerInBrowser, type RunningServer, screenshot, setLanguage, startEmulatorOnMailstack, startServer, type WatchedPage } from "./harness";
 import { trpcSession } from "./trpc-http";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const POLL = { timeout: 15_000, interval: 100 };
 const ADA_PASSWORD = "лиловый-закат-2026";
 const BOB_PASSWORD = "синий-вечер-2026";
@@ -34,20 +32,9 @@ beforeAll(async () => {
   if (!DOVECOT_VERSION) throw new Error(`The inbox suite needs Dovecot: ${NO_DOVECOT_REASON}`);
   stack = await startTestMailstack();
   ca = readFileSync(stack.certFile, "utf8");
-  mailcow = await startMailcowEmulator({ dovecot: { passwdFile: stack.passwdFile, doveadm: stack.doveadm, lastLoginFile: stack.lastLoginFile } });
+  mailcow = await startEmulatorOnMailstack(stack);
   [server, browser] = await Promise.all([
-    startServer({
-      MAILCOW_API_URL: mailcow.url,
-      MAILCOW_API_KEY: mailcow.apiKey,
-      MAILCOW_DOMAIN: mailcow.domain,
-      MAIL_HOST: "127.0.0.1",
-      MAIL_IMAP_PORT: String(stack.imapsPort),
-      MAIL_IMAP_SECURITY: "ssl",
-      MAIL_SMTP_PORT: String(stack.smtpPort),
-      MAIL_SMTP_SECURITY: "starttls",
-      MAIL_TLS_CA_FILE: stack.certFile,
-      MAILBOX_INFO_CACHE_SECONDS: "0",
-    }),
+    startServer(mailstackServerEnv(stack, mailcow)),
     launchBrowser(),
   ]);
 });
@@ -120,12 +107,7 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
     const bobSession = trpcSession(server.url);
     await bobSession.mutate("auth.register", { username: "bob", password: BOB_PASSWORD });
 
-    await page.goto(`${server.url}/register`);
-    await page.fill("input[name=username]", "ada");
-    await page.fill("input[name=password]", ADA_PASSWORD);
-    await page.fill("input[name=passwordConfirm]", ADA_PASSWORD);
-    await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-    await page.waitForURL(`${server.url}/mail`);
+    await registerInBrowser(page, server.url, "ada", ADA_PASSWORD);
 
     for (const message of corpus) await deliverLmtp({ port: stack.lmtpPort }, { from: "sender@partner.example", to: ada(), raw: message.raw });
     await deliverLmtp(

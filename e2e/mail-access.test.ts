@@ -2,14 +2,11 @@
 // an app password (shown once, then only its name is listed), start phone set-up and see the QR code with its
 // countdown; the phone's link opened once gives the settings page, a second time 410. Screenshots in Russian and
 // English, desktop and phone, go to e2e/artifacts/.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
+import { DESKTOP, openPage, PHONE, POLL, registerInBrowser, type RunningServer, screenshot, setLanguage, useEmulatedPlatform } from "./harness";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const POLL = { timeout: 10_000, interval: 100 };
 const PASSWORD = "лиловый-закат-2026";
 const ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36";
 
@@ -17,10 +14,7 @@ let mailcow: MailcowEmulator;
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ mailcow, server, browser } = await startEmulatedPlatform());
-});
-afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
+useEmulatedPlatform((platform) => ({ mailcow, server, browser } = platform));
 
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const lang of ["ru", "en"] as const) {
@@ -38,12 +32,7 @@ test("aliases, an app password shown once, and phone set-up with a QR code", asy
   const { page, errors } = await openPage(browser, DESKTOP);
   const domain = mailcow.domain;
 
-  await page.goto(`${server.url}/register`);
-  await page.fill("input[name=username]", "vera");
-  await page.fill("input[name=password]", PASSWORD);
-  await page.fill("input[name=passwordConfirm]", PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await page.waitForURL(`${server.url}/mail`);
+  await registerInBrowser(page, server.url, "vera", PASSWORD);
   expect((await fetch(`${server.url}/mail/settings`)).status).toBe(200);
   await page.goto(`${server.url}/mail/settings`);
 

@@ -3,24 +3,18 @@
 // off there with one click, the user's own filter rule confirmed before it is replaced, the spam level; in Russian
 // and English. Phone-width screenshots of each section go to e2e/artifacts/.
 import path from "node:path";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { ARTIFACTS, openPage, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
+import { ARTIFACTS, DESKTOP, openPage, PHONE, POLL, registerInBrowser, type RunningServer, setLanguage, useEmulatedPlatform } from "./harness";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-const POLL = { timeout: 10_000, interval: 100 };
 const PASSWORD = "лиловый-закат-2026";
 
 let mailcow: MailcowEmulator;
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ mailcow, server, browser } = await startEmulatedPlatform());
-});
-afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
+useEmulatedPlatform((platform) => ({ mailcow, server, browser } = platform));
 
 /** Each section at phone width, in the page's current language. */
 async function sectionShots(page: Page, lang: "ru" | "en") {
@@ -52,13 +46,7 @@ test("forwarding, out-of-office with an end date and one-click off on the Mail p
   const carol = `carol@${mailcow.domain}`;
   expect((await fetch(`${server.url}/mail/settings`)).status).toBe(200);
 
-  await page.goto(`${server.url}/register`);
-  await page.fill("input[name=username]", "vera");
-  await page.fill("input[name=password]", PASSWORD);
-  await page.fill("input[name=passwordConfirm]", PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await page.waitForURL(`${server.url}/mail`);
-  await page.getByTestId("mail-page").waitFor();
+  await registerInBrowser(page, server.url, "vera", PASSWORD);
 
   // From the Mail page to the settings.
   await page.getByRole("link", { name: "Пересылка, автоответ, защита от спама" }).click();

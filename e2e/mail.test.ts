@@ -4,10 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { MailboxInfo, MailboxState } from "../shared/schemas/mailbox";
 import { startMailcowEmulator, type MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { launchBrowser, openPage, screenshot, startServer, type RunningServer, type WatchedPage } from "./harness";
+import { DESKTOP, launchBrowser, openPage, PHONE, POLL, registerInBrowser, type RunningServer, screenshot, startServer, type WatchedPage } from "./harness";
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const GIB = 1024 ** 3;
 
 let mailcow: MailcowEmulator;
@@ -30,17 +28,6 @@ afterAll(async () => {
   await mailcow?.close();
 });
 
-async function register(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", password);
-  await page.fill("input[name=passwordConfirm]", password);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  // A new user lands on the Mail page.
-  await page.waitForURL(`${url}/mail`);
-  await page.getByTestId("mail-page").waitFor();
-}
-
 /** The sidebar's «Почта» link (behind the menu button on a phone). */
 async function openMail(page: Page): Promise<void> {
   const menu = page.getByRole("button", { name: "Открыть меню" });
@@ -52,7 +39,6 @@ async function openMail(page: Page): Promise<void> {
 
 const mailState = (page: Page) => page.getByTestId("mail-page").getAttribute("data-state", { timeout: 1000 });
 const quotaLevel = (page: Page) => page.getByTestId("mail-quota").getAttribute("data-level", { timeout: 1000 });
-const POLL = { timeout: 10_000, interval: 100 };
 
 /** The same screen at both widths (full page), then back to the width the test runs at. */
 async function screenshots(page: Page, name: string): Promise<void> {
@@ -73,7 +59,7 @@ describe("with Mailcow", () => {
   test("a new user: active mailbox, copy a setting, set the mailbox password, English and back, quota levels, downloads", async () => {
     const watched = await openPage(browser, DESKTOP);
     const { page, context } = watched;
-    await register(page, server.url, "anna", "зелёный-слон-2026");
+    await registerInBrowser(page, server.url, "anna", "зелёный-слон-2026");
     await openMail(page);
     const address = `anna@${mailcow.domain}`;
 
@@ -249,7 +235,7 @@ describe("with Mailcow", () => {
     const { page, context } = watched;
     mailcow.fault("down");
     try {
-      await register(page, server.url, "boris", "синий-кит-плывёт-2026");
+      await registerInBrowser(page, server.url, "boris", "синий-кит-плывёт-2026");
       await openMail(page);
       expect(await mailState(page)).toBe("pending");
       expect(await page.getByRole("progressbar", { name: "Ящик создаётся" }).count()).toBe(1);
@@ -275,7 +261,7 @@ describe("with Mailcow", () => {
 test("demo mode: the banner says mailboxes are simulated", async () => {
   const watched = await openPage(browser, DESKTOP);
   const { page, context } = watched;
-  await register(page, demo.url, "vera", "красный-мак-цветёт-2026");
+  await registerInBrowser(page, demo.url, "vera", "красный-мак-цветёт-2026");
   await openMail(page);
   expect(await page.getByTestId("demo-banner").innerText()).toContain("Почтовые ящики здесь имитируются");
   await screenshots(page, "demo");
@@ -288,7 +274,7 @@ test("demo mode: the banner says mailboxes are simulated", async () => {
 test("every other state has its explanation and its one action, in Russian and English", async () => {
   const watched = await openPage(browser, DESKTOP);
   const { page, context } = watched;
-  await register(page, demo.url, "gleb", "жёлтый-лист-падает-2026");
+  await registerInBrowser(page, demo.url, "gleb", "жёлтый-лист-падает-2026");
   const base: MailboxInfo = {
     state: "active",
     reason: null,

@@ -5,10 +5,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { expect, test } from "vitest";
+import type { Browser } from "playwright-core";
 import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
-import { openPage, screenshot, type RunningServer, setLanguage, startEmulatedPlatform, stopEmulatedPlatform } from "./harness";
+import { openPage, registerInBrowser, type RunningServer, screenshot, setLanguage, useEmulatedPlatform } from "./harness";
 
 const DESKTOP = { width: 1280, height: 900 };
 const POLL = { timeout: 15_000, interval: 100 };
@@ -21,20 +21,7 @@ let mailcow: MailcowEmulator;
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ mailcow, server, browser } = await startEmulatedPlatform());
-});
-afterAll(() => stopEmulatedPlatform({ mailcow, server, browser }));
-
-async function register(page: Page, username: string) {
-  await page.goto(`${server.url}/register`);
-  await page.fill("input[name=username]", username);
-  await page.fill("input[name=password]", PASSWORD);
-  await page.fill("input[name=passwordConfirm]", PASSWORD);
-  await page.getByRole("button", { name: "Зарегистрироваться" }).click();
-  await page.waitForURL(`${server.url}/mail`);
-  await page.getByTestId("mail-page").waitFor();
-}
+useEmulatedPlatform((platform) => ({ mailcow, server, browser } = platform));
 
 /** The server's database, opened beside it (WAL): for the admin role and the history of earlier days. */
 function database() {
@@ -43,7 +30,7 @@ function database() {
 
 test("a nearly full mailbox shows the banner; an admin sees the statistics charts and the nearly full list", async () => {
   const { page, context, errors } = await openPage(browser, DESKTOP);
-  await register(page, "rita");
+  await registerInBrowser(page, server.url, "rita", PASSWORD);
   expect(await page.getByTestId("quota-banner").count()).toBe(0);
 
   mailcow.setMailboxUsage(`rita@${mailcow.domain}`, { bytes: Math.round(QUOTA * 0.9), messages: 4200 });
