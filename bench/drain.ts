@@ -6,13 +6,10 @@
 // read-back (docs/provisioning.md: look before every add, active only after a read-back) — so it is the time a
 // perfect scheduler with zero local overhead needs at that concurrency. Mailcow's peak number of concurrent
 // requests (the emulator's stats().maxConcurrent) must not exceed the configured concurrency.
-import path from "node:path";
-import { pino } from "pino";
-import { createServices } from "../server/create-services";
-import { parseEnv } from "../server/env";
-import { BENCH_PASSWORD, benchEmulator, DOMAIN, MAILCOW_LATENCY_MS, sleep, tempDir } from "./lib/environment";
+import { CALLS_PER_ATTEMPT, startInProcessPlatform } from "./lib/in-process";
+import { BENCH_PASSWORD, DOMAIN, MAILCOW_LATENCY_MS, sleep } from "./lib/environment";
 
-export const CALLS_PER_ATTEMPT = 4;
+export { CALLS_PER_ATTEMPT };
 
 export interface DrainResult {
   jobs: number;
@@ -26,21 +23,8 @@ export interface DrainResult {
 }
 
 export async function benchDrain({ jobs = 1000, concurrency = 4 } = {}): Promise<DrainResult> {
-  const emulator = await benchEmulator(MAILCOW_LATENCY_MS);
-  const dir = tempDir("drain");
-  const parsed = parseEnv({
-    NODE_ENV: "development",
-    DATA_DIR: dir,
-    DATABASE_PATH: path.join(dir, "platform.db"),
-    MAILCOW_API_URL: emulator.url,
-    MAILCOW_API_KEY: emulator.apiKey,
-    MAILCOW_DOMAIN: DOMAIN,
-    PROVISIONING_CONCURRENCY: String(concurrency),
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  // The production logger's cost (a line per state change) without the noise on the terminal.
-  const logger = pino({ level: "info" }, pino.destination({ dest: "/dev/null", sync: true }));
-  const services = createServices(parsed.config, logger, { mailcow: { baseUrl: emulator.url, apiKey: emulator.apiKey } });
+  const platform = await startInProcessPlatform({ name: "drain", concurrency });
+  const { emulator, services } = platform;
   try {
     // The backlog: accounts whose mailboxes failed while Mailcow was down and are due now. One argon2 hash is
     // reused (it plays no part here).
@@ -63,9 +47,8 @@ export async function benchDrain({ jobs = 1000, concurrency = 4 } = {}): Promise
       if (Date.now() - started > 10 * 60_000) throw new Error(`the drain did not finish: ${JSON.stringify(services.provisioner.store.counts())}`);
       await sleep(50);
     }
-    const { last } = services.db.prepare("SELECT MAX(provisioned_at) AS last FROM mailbox").get() as { last: number };
-    const seconds = (last - started) / 1000;
-    const idealSeconds = (jobs * CALLS_PER_ATTEMPT * MAILCOW_LATENCY_MS) / concurrency / 1000;
+    const seconds = (platform.lastProvisionedAt() - started) / 1000;
+    const idealSeconds = platform.idealSeconds(jobs);
     const stats = emulator.stats();
     return {
       jobs,
@@ -78,8 +61,6 @@ export async function benchDrain({ jobs = 1000, concurrency = 4 } = {}): Promise
       mailcowRequests: stats.requests,
     };
   } finally {
-    await services.provisioner.stop();
-    services.db.close();
-    await emulator.close();
+    await platform.close();
   }
 }

@@ -4,12 +4,8 @@
 // concurrency. Calls per person are the four a provisioning attempt makes one after the other (look-up, alias
 // look-up, add, read-back: bench/drain.ts); the import's own look at Mailcow (three calls per file) and the one-time
 // passwords' argon2 hashes are local overhead that counts against the ratio.
-import path from "node:path";
-import { pino } from "pino";
-import { createServices } from "../server/create-services";
-import { parseEnv } from "../server/env";
-import { CALLS_PER_ATTEMPT } from "./drain";
-import { benchEmulator, DOMAIN, MAILCOW_LATENCY_MS, sleep, tempDir } from "./lib/environment";
+import { MAILCOW_LATENCY_MS, sleep } from "./lib/environment";
+import { startInProcessPlatform } from "./lib/in-process";
 
 export interface ImportResult {
   people: number;
@@ -26,21 +22,8 @@ export interface ImportResult {
 }
 
 export async function benchImport({ people = 1000, concurrency = 4 } = {}): Promise<ImportResult> {
-  const emulator = await benchEmulator(MAILCOW_LATENCY_MS);
-  const dir = tempDir("import");
-  const parsed = parseEnv({
-    NODE_ENV: "development",
-    DATA_DIR: dir,
-    DATABASE_PATH: path.join(dir, "platform.db"),
-    MAILCOW_API_URL: emulator.url,
-    MAILCOW_API_KEY: emulator.apiKey,
-    MAILCOW_DOMAIN: DOMAIN,
-    PROVISIONING_CONCURRENCY: String(concurrency),
-    RECONCILE_INTERVAL_MINUTES: "0",
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  const logger = pino({ level: "info" }, pino.destination({ dest: "/dev/null", sync: true }));
-  const services = createServices(parsed.config, logger, { mailcow: { baseUrl: emulator.url, apiKey: emulator.apiKey } });
+  const platform = await startInProcessPlatform({ name: "import", concurrency, env: { RECONCILE_INTERVAL_MINUTES: "0" } });
+  const { emulator, services } = platform;
   try {
     const admin = services.accounts.insert({ username: "bench-admin", displayName: null, passwordHash: "x" });
     const csv = ["username,displayName", ...Array.from({ length: people }, (_, i) => `person${i},Person ${i}`)].join("\n");
@@ -59,9 +42,8 @@ export async function benchImport({ people = 1000, concurrency = 4 } = {}): Prom
       if (Date.now() - started > 10 * 60_000) throw new Error(`the import did not finish: ${JSON.stringify(status.mailboxes)}`);
       await sleep(50);
     }
-    const { last } = services.db.prepare("SELECT MAX(provisioned_at) AS last FROM mailbox").get() as { last: number };
-    const seconds = (Math.max(last, started + accountsSeconds * 1000) - started) / 1000;
-    const idealSeconds = (people * CALLS_PER_ATTEMPT * MAILCOW_LATENCY_MS) / concurrency / 1000;
+    const seconds = (Math.max(platform.lastProvisionedAt(), started + accountsSeconds * 1000) - started) / 1000;
+    const idealSeconds = platform.idealSeconds(people);
     const stats = emulator.stats();
     return {
       people,
@@ -76,8 +58,6 @@ export async function benchImport({ people = 1000, concurrency = 4 } = {}): Prom
       mailcowMaxConcurrent: stats.maxConcurrent,
     };
   } finally {
-    await services.provisioner.stop();
-    services.db.close();
-    await emulator.close();
+    await platform.close();
   }
 }
