@@ -2,21 +2,7 @@
 // addresses and for the `is_alias` / `is_alias_or_mailbox` interplay with mailboxes; POST /edit/alias.
 import { entries, getReturn, maskedLog, type ApiContext, type Entry, type ReadResult, type WriteResult } from "./api-context";
 import { domainDetails, hasDomainAccess, splitList } from "./domain-api";
-import {
-  asciiLower,
-  empty,
-  field,
-  htmlspecialchars,
-  idnToAscii,
-  intval,
-  isValidEmail,
-  isset,
-  phpTrim,
-  phpValues,
-  strval,
-  type PhpAssoc,
-  type PhpValue,
-} from "./php";
+import { asciiLower, empty, field, htmlspecialchars, idnToAscii, intval, isValidEmail, isset, phpTrim, phpValues, strval, type PhpAssoc, type PhpValue } from "./php";
 import type { PhpArray, Resource } from "./resource";
 import type { AliasRow } from "./store";
 import { spamAlias } from "./time-limited-alias-api";

@@ -1,33 +1,8 @@
 // Domains and alias domains: GET /get/domain/{domain|all}, POST /add/domain, /edit/domain, /add/alias-domain,
 // /delete/domain. The emulator seeds one domain itself (or a seed file's domains); add/domain and add/alias-domain
 // exist so recorded Mailcow sessions (which create their domains through the API) replay unchanged.
-import {
-  MIB,
-  entries,
-  getReturn,
-  maskedLog,
-  type ApiContext,
-  type Entry,
-  type ReadResult,
-  type WriteResult,
-} from "./api-context";
-import {
-  asciiLower,
-  empty,
-  field,
-  htmlspecialchars,
-  idnToAscii,
-  idnToUtf8,
-  intval,
-  isValidDomainName,
-  isset,
-  phpRound,
-  phpTrim,
-  phpValues,
-  strval,
-  type PhpAssoc,
-  type PhpValue,
-} from "./php";
+import { MIB, entries, getReturn, maskedLog, type ApiContext, type Entry, type ReadResult, type WriteResult } from "./api-context";
+import { asciiLower, empty, field, htmlspecialchars, idnToAscii, idnToUtf8, intval, isValidDomainName, isset, phpRound, phpTrim, phpValues, strval, type PhpAssoc, type PhpValue } from "./php";
 import { ROUTE_NOT_FOUND, type PhpArray, type Resource } from "./resource";
 import type { DomainRow } from "./store";
 

@@ -1,16 +1,7 @@
 // Mailboxes: POST /add/mailbox, /edit/mailbox, /delete/mailbox and GET /get/mailbox/… with Mailcow's validation
 // order, messages, quota arithmetic (MiB in, bytes out) and response field set, as read from functions.mailbox.inc.php
 // and measured against the real PHP of Mailcow tag 2026-07a (the API contract's sections on mailboxes and errors).
-import {
-  MIB,
-  entries,
-  getReturn,
-  maskedLog,
-  type ApiContext,
-  type Entry,
-  type ReadResult,
-  type WriteResult,
-} from "./api-context";
+import { MIB, entries, getReturn, maskedLog, type ApiContext, type Entry, type ReadResult, type WriteResult } from "./api-context";
 import { hasDomainAccess } from "./domain-api";
 import { checkPasswordPair, passwordCheckEntry } from "./password";
 import {
