@@ -5,13 +5,12 @@
 // outside 127.0.0.1 (every request the browser makes is counted), with their readable content intact.
 // Screenshots ru/en, desktop/phone, go to e2e/artifacts/. Needs Dovecot and Chromium: fails, never skips.
 import { readFileSync } from "node:fs";
-import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import type { Browser, Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { MailcowEmulator } from "../tools/mailcow-emulator/index";
 import { deliverLmtp } from "../tools/mailstack/lmtp";
-import { DOVECOT_VERSION, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
+import { DOVECOT_VERSION, folderMessages, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../tools/mailstack/test-support";
 import { loadCorpus } from "./fixtures/mail/corpus";
 import { DESKTOP, launchBrowser, mailstackServerEnv, openPage, PHONE, registerInBrowser, type RunningServer, screenshot, setLanguage, startEmulatorOnMailstack, startServer, type WatchedPage } from "./harness";
 import { trpcSession } from "./trpc-http";
@@ -26,12 +25,10 @@ let stack: TestMailstack;
 let mailcow: MailcowEmulator;
 let server: RunningServer;
 let browser: Browser;
-let ca: string;
 
 beforeAll(async () => {
   if (!DOVECOT_VERSION) throw new Error(`The inbox suite needs Dovecot: ${NO_DOVECOT_REASON}`);
   stack = await startTestMailstack();
-  ca = readFileSync(stack.certFile, "utf8");
   mailcow = await startEmulatorOnMailstack(stack);
   [server, browser] = await Promise.all([
     startServer(mailstackServerEnv(stack, mailcow)),
@@ -44,29 +41,6 @@ afterAll(async () => {
   await mailcow?.close();
   await stack?.cleanup();
 });
-
-/** Messages of a folder, read with the user's own password (not through the platform). */
-async function imapMessages(user: string, pass: string, folder = "INBOX") {
-  const client = new ImapFlow({ host: "127.0.0.1", port: stack.imapsPort, secure: true, tls: { ca }, auth: { user, pass }, logger: false });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: { subject: string; seen: boolean; source: Buffer }[] = [];
-      if (client.mailbox && client.mailbox.exists > 0) {
-        for await (const m of client.fetch("1:*", { envelope: true, flags: true, source: true })) {
-          out.push({ subject: m.envelope?.subject ?? "", seen: m.flags?.has("\\Seen") ?? false, source: m.source! });
-        }
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
 
 async function screenshots(page: Page, name: string): Promise<void> {
   for (const lang of ["ru", "en"] as const) {
@@ -175,7 +149,7 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
 
   test("mark read and unread, move to Trash, delete from Trash", async () => {
     // Opening marked the corpus read (checked on the server with the user's own password).
-    const inbox = await imapMessages(ada(), ADA_PASSWORD);
+    const inbox = await folderMessages(stack, ada(), ADA_PASSWORD);
     expect(inbox.filter((m) => corpus.some((c) => c.subject === m.subject)).every((m) => m.seen)).toBe(true);
     expect(inbox.find((m) => m.subject === FROM_BOB)?.seen).toBe(false);
 
@@ -183,17 +157,17 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
     await page.getByTestId("inbox-row").filter({ hasText: "CSS tricks" }).click();
     await page.getByTestId("inbox-message").waitFor();
     await page.getByTestId("inbox-toggle-seen").click();
-    await expect.poll(async () => (await imapMessages(ada(), ADA_PASSWORD)).find((m) => m.subject === "CSS tricks")?.seen, POLL).toBe(false);
+    await expect.poll(async () => (await folderMessages(stack, ada(), ADA_PASSWORD)).find((m) => m.subject === "CSS tricks")?.seen, POLL).toBe(false);
 
     await page.getByTestId("inbox-trash").click();
     await page.waitForURL(`${server.url}/mail/inbox`);
-    await expect.poll(async () => (await imapMessages(ada(), ADA_PASSWORD, "Trash")).map((m) => m.subject), POLL).toEqual(["CSS tricks"]);
+    await expect.poll(async () => (await folderMessages(stack, ada(), ADA_PASSWORD, "Trash")).map((m) => m.subject), POLL).toEqual(["CSS tricks"]);
     await expect.poll(() => page.getByTestId("inbox-row").count(), POLL).toBe(corpus.length);
 
     await page.getByTestId("inbox-folders").locator("a[data-folder=Trash]").click();
     await page.getByTestId("inbox-row").filter({ hasText: "CSS tricks" }).click();
     await page.getByTestId("inbox-delete").click();
-    await expect.poll(async () => (await imapMessages(ada(), ADA_PASSWORD, "Trash")).length, POLL).toBe(0);
+    await expect.poll(async () => (await folderMessages(stack, ada(), ADA_PASSWORD, "Trash")).length, POLL).toBe(0);
   });
 
   test("search finds by subject and by body text", async () => {
@@ -243,15 +217,15 @@ describe(`the inbox in Chromium on Dovecot ${DOVECOT_VERSION}`, () => {
     await page.getByTestId("inbox-sent").waitFor();
 
     const arrived = await expect
-      .poll(async () => (await imapMessages(bob(), BOB_PASSWORD)).find((m) => m.subject === `Re: ${FROM_BOB}`), POLL)
+      .poll(async () => (await folderMessages(stack, bob(), BOB_PASSWORD)).find((m) => m.subject === `Re: ${FROM_BOB}`), POLL)
       .toBeTruthy()
-      .then(async () => (await imapMessages(bob(), BOB_PASSWORD)).find((m) => m.subject === `Re: ${FROM_BOB}`)!);
+      .then(async () => (await folderMessages(stack, bob(), BOB_PASSWORD)).find((m) => m.subject === `Re: ${FROM_BOB}`)!);
     const reply = await simpleParser(arrived.source);
     expect(reply.from?.value[0]?.address).toBe(ada());
     expect(reply.text).toContain("Да, в час у входа.");
     expect(reply.text).toContain("> Ада, пойдём обедать в пятницу в час?");
     expect(reply.inReplyTo).toBeTruthy();
-    expect((await imapMessages(ada(), ADA_PASSWORD, "Sent")).map((m) => m.subject)).toContain(`Re: ${FROM_BOB}`);
+    expect((await folderMessages(stack, ada(), ADA_PASSWORD, "Sent")).map((m) => m.subject)).toContain(`Re: ${FROM_BOB}`);
     // The unread count in the navigation: Bob's message was read by opening it; nothing else unread but "CSS tricks"
     // (marked unread above, then deleted), so the count is gone.
     await page.goto(`${server.url}/mail`);

@@ -6,12 +6,11 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { buffer } from "node:stream/consumers";
 import bcrypt from "bcryptjs";
-import { ImapFlow } from "imapflow";
 import { simpleParser } from "mailparser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { largeNewsletter, loadCorpus, NEWSLETTER_SUBJECT } from "../../e2e/fixtures/mail/corpus";
 import { deliverLmtp } from "../../tools/mailstack/lmtp";
-import { DOVECOT_VERSION, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../../tools/mailstack/test-support";
+import { DOVECOT_VERSION, folderMessages, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../../tools/mailstack/test-support";
 import { ImapPool, InboxError, type MailCredentials } from "./imap-pool";
 import { createInbox, defaultAttachmentUrl, type Inbox, type MessageSummary } from "./inbox";
 import { createSender } from "./send";
@@ -65,27 +64,6 @@ function makePool(overrides: { maxConnections?: number; idleMs?: number; now?: (
     now: overrides.now,
     sweepEveryMs: 0,
   });
-}
-
-/** Subjects in a mailbox, read with a separate imapflow client (not the pool under test). */
-async function subjectsOf(user: string, pass: string, folder = "INBOX"): Promise<{ subject: string; source: Buffer }[]> {
-  const client = new ImapFlow({ host: "127.0.0.1", port: stack.imapsPort, secure: true, tls: { ca }, auth: { user, pass }, logger: false });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      const out: { subject: string; source: Buffer }[] = [];
-      if (client.mailbox && client.mailbox.exists > 0) {
-        for await (const m of client.fetch("1:*", { envelope: true, source: true })) out.push({ subject: m.envelope?.subject ?? "", source: m.source! });
-      }
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
 }
 
 beforeAll(async () => {
@@ -242,7 +220,7 @@ describe(`the inbox on Dovecot ${DOVECOT_VERSION}`, () => {
     const result = await sender.send("ada", { to: [BOB], subject: "Re: Встреча в четверг", text: "Буду, спасибо!", inReplyTo: { folder: "INBOX", uid: original } });
     expect(result).toMatchObject({ accepted: [BOB], rejected: [], sentFolder: "Sent" });
 
-    const arrived = await subjectsOf(BOB, BOB_MAIN);
+    const arrived = await folderMessages(stack, BOB, BOB_MAIN);
     expect(arrived.map((m) => m.subject)).toEqual(["Re: Встреча в четверг"]);
     const reply = await simpleParser(arrived[0]!.source);
     expect(reply.from?.value[0]).toMatchObject({ name: "Ada Lovelace", address: ADA });

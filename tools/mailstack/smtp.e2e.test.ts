@@ -4,11 +4,10 @@
 // the outbox. Part of `npm run test:e2e` (needs Debian's dovecot-imapd and dovecot-lmtpd): fails, never skips.
 import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import bcrypt from "bcryptjs";
-import { ImapFlow } from "imapflow";
 import nodemailer, { type SendMailOptions } from "nodemailer";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deliverLmtp } from "./lmtp";
-import { DOVECOT_VERSION, imapLogin, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "./test-support";
+import { DOVECOT_VERSION, folderMessages, imapLogin, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "./test-support";
 
 if (!DOVECOT_VERSION) throw new Error(`mailstack: ${NO_DOVECOT_REASON}`);
 
@@ -82,26 +81,6 @@ async function send(user: string, pass: string, mail: SendMailOptions): Promise<
   }
 }
 
-async function inboxSubjects(user: string, pass: string): Promise<string[]> {
-  const client = new ImapFlow({ host: "127.0.0.1", port: stack.imapsPort, secure: true, tls: { ca: readFileSync(stack.certFile) }, auth: { user, pass }, logger: false });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock("INBOX");
-    try {
-      const subjects: string[] = [];
-      if ((client.mailbox && client.mailbox.exists) || 0) {
-        for await (const message of client.fetch("1:*", { envelope: true })) subjects.push(message.envelope?.subject ?? "");
-      }
-      return subjects;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
-
 describe(`app passwords honour their protocols (Dovecot ${DOVECOT_VERSION})`, () => {
   test("the main password works for IMAP and SMTP", async () => {
     expect(await imapLogin(stack, ANN, MAIN)).toMatchObject({ ok: true });
@@ -157,7 +136,7 @@ describe("SMTP submission", () => {
     const subject = `Lunch ${Date.now()} — обед`;
     const sent = await send(ANN, APP.smtp, { from: ANN, to: [BOB, "carol@elsewhere.example"], subject, text: "Noon?" });
     expect(sent).toMatchObject({ ok: true });
-    await expect.poll(() => inboxSubjects(BOB, BOB_MAIN), { timeout: 10_000 }).toContain(subject);
+    await expect.poll(async () => (await folderMessages(stack, BOB, BOB_MAIN)).map((m) => m.subject), { timeout: 10_000 }).toContain(subject);
     const envelopes = readdirSync(stack.outboxDir).filter((name) => name.endsWith(".json"));
     expect(envelopes).toHaveLength(1);
     const envelope = JSON.parse(readFileSync(`${stack.outboxDir}/${envelopes[0]}`, "utf8")) as { from: string; to: string[] };
@@ -177,7 +156,7 @@ describe("SMTP submission", () => {
     const answer = await deliverLmtp({ port: stack.lmtpPort }, { from: "x@other.example", to: ANN, raw });
     expect(answer).toMatch(/^250 /);
     const subject = /Subject: (.*)\r\n/.exec(raw)![1]!;
-    await expect.poll(() => inboxSubjects(ANN, MAIN), { timeout: 10_000 }).toContain(subject);
+    await expect.poll(async () => (await folderMessages(stack, ANN, MAIN)).map((m) => m.subject), { timeout: 10_000 }).toContain(subject);
     await expect(deliverLmtp({ port: stack.lmtpPort }, { from: "x@other.example", to: `nobody@${D}`, raw })).rejects.toThrow(/refused|failed/);
   });
 });

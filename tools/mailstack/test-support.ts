@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ImapFlow } from "imapflow";
+import { ImapFlow, type ImapFlowOptions } from "imapflow";
 import { freePorts } from "../../server/test/free-ports";
 import { dovecotVersion, startMailstack, type Mailstack } from "./mailstack";
 
@@ -41,21 +41,46 @@ export async function startTestMailstack({ dir = mkdtempSync(path.join(tmpdir(),
   throw lastError;
 }
 
+/** An imapflow client for the mailstack's IMAP over implicit TLS, verifying its certificate (not yet connected). */
+export function mailstackImapClient(stack: Mailstack, user: string, pass: string, options: Partial<ImapFlowOptions> = {}): ImapFlow {
+  const client = new ImapFlow({ host: "127.0.0.1", port: stack.imapsPort, secure: true, tls: { ca: readFileSync(stack.certFile) }, auth: { user, pass }, logger: false, ...options });
+  client.on("error", () => {});
+  return client;
+}
+
+export interface FolderMessage {
+  subject: string;
+  seen: boolean;
+  source: Buffer;
+}
+
+/** Every message of a folder, read with the user's own password over a client of its own (not the code under test). */
+export async function folderMessages(stack: Mailstack, user: string, pass: string, folder = "INBOX"): Promise<FolderMessage[]> {
+  const client = mailstackImapClient(stack, user, pass);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const out: FolderMessage[] = [];
+      if (client.mailbox && client.mailbox.exists > 0) {
+        for await (const m of client.fetch("1:*", { envelope: true, flags: true, source: true })) {
+          out.push({ subject: m.envelope?.subject ?? "", seen: m.flags?.has("\\Seen") ?? false, source: m.source! });
+        }
+      }
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout();
+  }
+}
+
 export type LoginOutcome = { ok: true; ms: number } | { ok: false; ms: number; code: string };
 
 /** One IMAP login over implicit TLS, verifying the mailstack's certificate, then LOGOUT. */
 export async function imapLogin(stack: Mailstack, user: string, pass: string): Promise<LoginOutcome> {
-  const client = new ImapFlow({
-    host: "127.0.0.1",
-    port: stack.imapsPort,
-    secure: true,
-    tls: { ca: readFileSync(stack.certFile) },
-    auth: { user, pass },
-    logger: false,
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-  });
-  client.on("error", () => {});
+  const client = mailstackImapClient(stack, user, pass, { connectionTimeout: 5_000, greetingTimeout: 5_000 });
   const started = performance.now();
   try {
     await client.connect();
@@ -70,15 +95,7 @@ export async function imapLogin(stack: Mailstack, user: string, pass: string): P
 
 /** GETQUOTAROOT INBOX as the user sees it (bytes; imapflow converts Dovecot's KiB). */
 export async function imapQuota(stack: Mailstack, user: string, pass: string): Promise<{ usage: number; limit: number } | null> {
-  const client = new ImapFlow({
-    host: "127.0.0.1",
-    port: stack.imapsPort,
-    secure: true,
-    tls: { ca: readFileSync(stack.certFile) },
-    auth: { user, pass },
-    logger: false,
-  });
-  client.on("error", () => {});
+  const client = mailstackImapClient(stack, user, pass);
   await client.connect();
   try {
     const quota = await client.getQuota("INBOX");
