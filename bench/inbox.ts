@@ -28,9 +28,11 @@ import { rssBytes, spawnServer } from "./lib/server-process";
 const USER = "ada@example.test";
 const PASS = "bench-password-1";
 /** LMTP connections kept open while filling the mailbox (Dovecot's lmtp processes work in parallel). */
-const LMTP_CONNECTIONS = 8;
+export const LMTP_CONNECTIONS = 8;
 /** The idle time the memory part gives the server's IMAP pool (the default is 120 s). */
 const IDLE_SECONDS = 5;
+/** Users opening their inbox at once: below MAIL_LOGIN_FAILURE_BUDGET (5), which also caps logins in flight. */
+const OPEN_CONCURRENCY = 4;
 
 export interface Timing {
   p50: number;
@@ -245,7 +247,7 @@ async function memory(stack: TestMailstack, users: number) {
     await sleep(3000);
     const idle = rssBytes(server.pid);
     const started = performance.now();
-    await openInboxes(sessions, 8);
+    await openInboxes(sessions, OPEN_CONCURRENCY);
     const openSeconds = (performance.now() - started) / 1000;
     await sleep(1000);
     const after = rssBytes(server.pid);
@@ -255,7 +257,7 @@ async function memory(stack: TestMailstack, users: number) {
     // 2. Idle connections closed: the same data folder (accounts, sessions, app passwords), a short idle time.
     server = await inboxServer(stack, mailcow, dir, IDLE_SECONDS, users + 10);
     const idleCheck = sessions.slice(0, 20).map((session) => trpcSession(server.url, session.cookie()));
-    await openInboxes(idleCheck, 8);
+    await openInboxes(idleCheck, OPEN_CONCURRENCY);
     const opened = performance.now();
     const poolNow = async () => imapPoolConnections(await (await fetch(`${server.url}/metrics`)).text());
     const openForIdleCheck = await poolNow();

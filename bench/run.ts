@@ -11,7 +11,7 @@ import { benchAdminList } from "./admin-list";
 import { benchBundle, type BundleResult } from "./bundle";
 import { benchDrain, CALLS_PER_ATTEMPT, type DrainResult } from "./drain";
 import { benchImport, type ImportResult } from "./import";
-import { benchInbox } from "./inbox";
+import { benchInbox, LMTP_CONNECTIONS } from "./inbox";
 import { benchInfo, type InfoResult } from "./info";
 import { benchLoginAttack, type LoginAttackResult } from "./login-attack";
 import { MAILCOW_LATENCY_MS } from "./lib/environment";
@@ -264,7 +264,7 @@ ${markdown}
     ];
     rows.push(...inboxRows);
     const inboxNotes = [
-      `Inbox: ${inbox.messages.toLocaleString("en")} messages delivered over LMTP (4 connections kept open) in ${f(inbox.deliverySeconds, 1)} s; ${inbox.rounds} rounds per figure, platform and direct alternating. ` +
+      `Inbox: ${inbox.messages.toLocaleString("en")} messages delivered over LMTP (${LMTP_CONNECTIONS} connections kept open) in ${f(inbox.deliverySeconds, 1)} s; ${inbox.rounds} rounds per figure, platform and direct alternating. ` +
         `The newsletter's sanitised HTML is ${f(open.htmlChars / 1000, 0)} k characters. A first opening is what a user waits for the first time; an opening again reuses the rendered message ` +
         `(MAIL_RENDER_CACHE_MB, keyed by user, folder, UIDVALIDITY and UID) and fetches only the flags.`,
       `Inbox memory: the real server as its own process (tsx), ${memory.users} users signed up over HTTP with the Mailcow emulator's Dovecot backend, one message each; ` +
