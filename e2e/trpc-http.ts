@@ -20,8 +20,13 @@ export interface TrpcSession {
   cookie(): string;
 }
 
-export function trpcSession(baseUrl: string): TrpcSession {
+/** `cookie`: a session's cookie header to start from (e.g. another session's `cookie()` after a server restart). */
+export function trpcSession(baseUrl: string, cookie = ""): TrpcSession {
   const jar = new Map<string, string>();
+  for (const pair of cookie.split(";")) {
+    const index = pair.indexOf("=");
+    if (index > 0) jar.set(pair.slice(0, index).trim(), pair.slice(index + 1).trim());
+  }
   async function call<T>(method: "GET" | "POST", procedure: string, input: unknown): Promise<T> {
     const query = method === "GET" && input !== undefined ? `?input=${encodeURIComponent(JSON.stringify(input))}` : "";
     const headers: Record<string, string> = { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join("; ") };

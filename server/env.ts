@@ -161,6 +161,8 @@ export const EnvSchema = z
     MAIL_IMAP_MAX_CONNECTIONS: positiveInt.default(50),
     /** The inbox: the largest attachment served by GET /mail/attachment/… (bytes, 25 MiB). */
     MAIL_ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1_048_576),
+    /** The inbox: MiB of rendered (sanitised) messages kept for a second opening, all users together; 0 keeps none. */
+    MAIL_RENDER_CACHE_MB: z.coerce.number({ error: "expected a number of MiB" }).int().min(0).default(16),
 
     /** Sign-in attempts per client IP (IPv6 by /64) within LOGIN_RATE_LIMIT_WINDOW_SECONDS, whatever the account. */
     LOGIN_IP_RATE_LIMIT_POINTS: positiveInt.default(50),

@@ -5,6 +5,7 @@ import { Transform, type Readable } from "node:stream";
 import type { FetchMessageObject, ImapFlow, ListResponse, MessageStructureObject } from "imapflow";
 import { InboxError, type ImapPool } from "./imap-pool";
 import type { MailAddress, RenderedMessage } from "./render";
+import { RenderCache } from "./render-cache";
 
 export const LIST_LIMIT_MAX = 50;
 
@@ -61,6 +62,8 @@ export interface InboxOptions {
   attachmentMaxBytes: number;
   /** The platform URL of a body part, e.g. `/mail/attachment/${encodeURIComponent(folder)}/${uid}/${part}`. */
   attachmentUrl: (folder: string, uid: number, part: string) => string;
+  /** Bytes of rendered messages kept for a second opening (MAIL_RENDER_CACHE_MB); 0 or absent keeps none. */
+  renderCacheBytes?: number;
 }
 
 const ROLE_BY_SPECIAL_USE: Record<string, FolderRole> = {
@@ -155,7 +158,9 @@ function byteCap(max: number): Transform {
   });
 }
 
-export function createInbox({ pool, attachmentMaxBytes, attachmentUrl }: InboxOptions) {
+export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCacheBytes = 0 }: InboxOptions) {
+  const rendered = new RenderCache(renderCacheBytes);
+
   async function listFolders(client: ImapFlow, withStatus: boolean): Promise<ListResponse[]> {
     return client.list(withStatus ? { statusQuery: { messages: true, unseen: true } } : undefined);
   }
@@ -219,15 +224,30 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl }: InboxOp
       });
     },
 
-    /** The message rendered for reading (the \Seen flag is not changed: the caller decides). */
+    /**
+     * The message rendered for reading (the \Seen flag is not changed: the caller decides). A message rendered before
+     * (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
+     */
     async message(userId: string, folder: string, uid: number, { allowRemoteImages = false }: { allowRemoteImages?: boolean } = {}): Promise<MessageView> {
-      const fetched = await pool.withMailbox(userId, folder, (client) => client.fetchOne(String(uid), { uid: true, source: true, flags: true, size: true }, { uid: true }));
-      if (!fetched || !fetched.source) throw new InboxError("not_found", `No message ${uid} in this folder`);
+      const found = await pool.withMailbox(userId, folder, async (client) => {
+        const key = RenderCache.key(userId, folder, client.mailbox ? client.mailbox.uidValidity : "", uid, allowRemoteImages);
+        const cached = rendered.get(key);
+        const fetched = await client.fetchOne(String(uid), cached ? { uid: true, flags: true, size: true } : { uid: true, source: true, flags: true, size: true }, { uid: true });
+        return { key, cached, fetched };
+      });
+      const { key, cached, fetched } = found;
+      if (!fetched || (!cached && !fetched.source)) throw new InboxError("not_found", `No message ${uid} in this folder`);
+      const seen = fetched.flags?.has("\\Seen") ?? false;
+      if (cached) return { ...cached, folder, uid, seen, size: fetched.size ?? 0 };
       // mailparser and sanitize-html load with the first message opened, not at the server's start.
       const { renderMessage } = await import("./render");
-      const rendered = await renderMessage(fetched.source, { attachmentUrl: (part) => attachmentUrl(folder, uid, part), allowRemoteImages });
-      return { ...rendered, folder, uid, seen: fetched.flags?.has("\\Seen") ?? false, size: fetched.size ?? fetched.source.length };
+      const view = await renderMessage(fetched.source!, { attachmentUrl: (part) => attachmentUrl(folder, uid, part), allowRemoteImages });
+      rendered.set(key, view);
+      return { ...view, folder, uid, seen, size: fetched.size ?? fetched.source!.length };
     },
+
+    /** Rendered messages kept for a second opening (entries, bytes, hits, misses). */
+    renderCacheStats: () => rendered.stats(),
 
     /**
      * One body part as a stream (transfer encoding removed, text not converted), refused above the cap before a byte

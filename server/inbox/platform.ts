@@ -37,6 +37,7 @@ export interface PlatformInboxDeps {
     | "MAIL_IMAP_IDLE_SECONDS"
     | "MAIL_IMAP_MAX_CONNECTIONS"
     | "MAIL_ATTACHMENT_MAX_BYTES"
+    | "MAIL_RENDER_CACHE_MB"
   >;
   /** The mail host when MAIL_HOST is not set (the Mailcow host). */
   defaultHost: string;
@@ -77,7 +78,12 @@ export function createPlatformInbox(deps: PlatformInboxDeps) {
     ...(deps.sweepEveryMs !== undefined && { sweepEveryMs: deps.sweepEveryMs }),
     onError: (userId, error) => log.debug({ userId, err: error }, "IMAP connection error"),
   });
-  const inbox = createInbox({ pool, attachmentMaxBytes: config.MAIL_ATTACHMENT_MAX_BYTES, attachmentUrl: defaultAttachmentUrl });
+  const inbox = createInbox({
+    pool,
+    attachmentMaxBytes: config.MAIL_ATTACHMENT_MAX_BYTES,
+    attachmentUrl: defaultAttachmentUrl,
+    renderCacheBytes: config.MAIL_RENDER_CACHE_MB * 1_048_576,
+  });
   // nodemailer and mailparser load with the first message sent, not at the server's start.
   let sender: Sender | null = null;
   const senderOf = async (): Promise<Sender> => {

@@ -230,8 +230,16 @@ function filterStyle(ctx: SanitizeContext, style: string): string | null {
   return kept.length > 0 ? kept.join(";") : null;
 }
 
+/**
+ * The name an <img> left without a source is renamed to: not an allowed tag, so sanitize-html drops it (an image
+ * without a source would only show a broken-image frame). Renaming costs nothing; sanitize-html's `exclusiveFilter`
+ * cuts the output string back on every excluded tag, quadratic in a newsletter full of blocked remote images.
+ */
+const DROPPED_IMAGE = "dropped-img";
+
 function sanitizeOptions(ctx: SanitizeContext): IOptions {
-  const withStyle = (tag: string, attribs: Record<string, string>) => {
+  /** Styles and the background attribute of any tag (one pass per tag: sanitize-html runs a "*" transform after a tag's own). */
+  const filterCommon = (attribs: Record<string, string>): Record<string, string> => {
     const next = { ...attribs };
     if (next.style !== undefined) {
       const style = filterStyle(ctx, next.style);
@@ -242,7 +250,29 @@ function sanitizeOptions(ctx: SanitizeContext): IOptions {
       const kept = isRemote(next.background) ? remoteMayStay(ctx, next.background) : false;
       if (!kept) delete next.background;
     }
-    return { tagName: tag, attribs: next };
+    return next;
+  };
+  const anchor = (attribs: Record<string, string>) => {
+    const href = (attribs.href ?? "").trim();
+    if (LINK_SCHEMES.test(href)) {
+      attribs.href = href;
+      attribs.target = "_blank";
+      attribs.rel = "noopener noreferrer";
+    } else {
+      delete attribs.href;
+      delete attribs.target;
+      delete attribs.rel;
+    }
+    return { tagName: "a", attribs };
+  };
+  const image = (attribs: Record<string, string>) => {
+    const src = attribs.src ? imageSource(ctx, attribs.src) : null;
+    if (src) attribs.src = src;
+    else delete attribs.src;
+    const srcset = attribs.srcset ? filterSrcset(ctx, attribs.srcset) : null;
+    if (srcset) attribs.srcset = srcset;
+    else delete attribs.srcset;
+    return { tagName: src || srcset ? "img" : DROPPED_IMAGE, attribs };
   };
   return {
     allowedTags: ALLOWED_TAGS,
@@ -277,40 +307,19 @@ function sanitizeOptions(ctx: SanitizeContext): IOptions {
     // Styles are filtered in transformTags (filterStyle), not by sanitize-html's postcss pass (10× slower on newsletters).
     parseStyleAttributes: false,
     transformTags: {
-      "*": withStyle,
-      a: (tag, attribs) => {
-        const next = withStyle(tag, attribs).attribs;
-        const href = (next.href ?? "").trim();
-        if (LINK_SCHEMES.test(href)) {
-          next.href = href;
-          next.target = "_blank";
-          next.rel = "noopener noreferrer";
-        } else {
-          delete next.href;
-          delete next.target;
-          delete next.rel;
+      "*": (tag, attribs) => {
+        // <source srcset> inside <picture>: counted (the tag itself is dropped).
+        if (tag === "source") {
+          if (attribs.srcset) filterSrcset(ctx, attribs.srcset);
+          if (attribs.src) imageSource(ctx, attribs.src);
+          return { tagName: tag, attribs: {} };
         }
-        return { tagName: "a", attribs: next };
-      },
-      img: (tag, attribs) => {
-        const next = withStyle(tag, attribs).attribs;
-        const src = next.src ? imageSource(ctx, next.src) : null;
-        if (src) next.src = src;
-        else delete next.src;
-        const srcset = next.srcset ? filterSrcset(ctx, next.srcset) : null;
-        if (srcset) next.srcset = srcset;
-        else delete next.srcset;
-        return { tagName: "img", attribs: next };
-      },
-      // <source srcset> inside <picture>: counted (the tag itself is dropped).
-      source: (tag, attribs) => {
-        if (attribs.srcset) filterSrcset(ctx, attribs.srcset);
-        if (attribs.src) imageSource(ctx, attribs.src);
-        return { tagName: tag, attribs: {} };
+        const next = filterCommon(attribs);
+        if (tag === "a") return anchor(next);
+        if (tag === "img") return image(next);
+        return { tagName: tag, attribs: next };
       },
     },
-    // An <img> left without a source would only show a broken-image frame.
-    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src && !frame.attribs.srcset,
   };
 }
 
