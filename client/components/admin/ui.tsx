@@ -40,6 +40,43 @@ export function TableFrame({ label, children }: { label: string; children: React
   );
 }
 
+/**
+ * A table in its frame: one header row (`columns`: a heading's text, or a ready `th` such as a sorting one), the rows
+ * (`children`), and `empty` across the whole width when it is given (the caller passes it when there are no rows).
+ */
+export function DataTable(props: { label: string; caption?: boolean; columns: readonly ReactNode[]; empty?: string | false; testId?: string; children: ReactNode }) {
+  return (
+    <TableFrame label={props.label}>
+      <table className="min-w-full divide-y divide-gray-200" data-testid={props.testId}>
+        {props.caption && <caption className="sr-only">{props.label}</caption>}
+        <thead className="bg-gray-50">
+          <tr>
+            {props.columns.map((column, index) =>
+              typeof column === "string" ? (
+                <th key={index} scope="col" className={thClass}>
+                  {column}
+                </th>
+              ) : (
+                column
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-gray-100">
+          {props.children}
+          {props.empty && (
+            <tr>
+              <td colSpan={props.columns.length} className={`${tdClass} py-6 text-center text-gray-600`}>
+                {props.empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+    </TableFrame>
+  );
+}
+
 export type SortDirection = "asc" | "desc";
 
 /** A column header that sorts: the state is on the `th` (aria-sort), the control is a button. */

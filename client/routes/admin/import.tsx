@@ -2,7 +2,7 @@
 // progress while the worker creates the mailboxes, and the result CSV (secrets in it are handed out once).
 import { FileDown, Upload } from "lucide-react";
 import { useEffect, useId, useState } from "react";
-import { Card, codeText, downloadCsvText, ErrorNote, inputClass, labelClass, PageHeader, Progress, TableFrame, tdClass, thClass } from "../../components/admin/ui";
+import { Card, codeText, DataTable, downloadCsvText, ErrorNote, inputClass, labelClass, PageHeader, Progress, tdClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
 import { primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass, Spinner } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -147,43 +147,33 @@ function PreviewTable({ preview }: { preview: Preview }) {
             ))}
         </ul>
       )}
-      <TableFrame label={w("import.title")}>
-        <table className="min-w-full divide-y divide-gray-200">
-          <caption className="sr-only">{w("import.title")}</caption>
-          <thead className="bg-gray-50">
-            <tr>
-              <th scope="col" className={thClass}>{w("import.col.line")}</th>
-              <th scope="col" className={thClass}>{w("import.col.username")}</th>
-              <th scope="col" className={thClass}>{w("import.col.displayName")}</th>
-              <th scope="col" className={thClass}>{w("import.col.quota")}</th>
-              <th scope="col" className={thClass}>{w("import.col.result")}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-gray-100">
-            {preview.rows.slice(0, SHOWN_ROWS).map((row) => (
-              <tr key={row.line} data-ok={row.ok}>
-                <td className={tdClass}>{row.line}</td>
-                <th scope="row" className={`${tdClass} text-left font-medium`}>
-                  {row.username}
-                </th>
-                <td className={tdClass}>{row.displayName ?? "—"}</td>
-                <td className={tdClass}>{row.quotaMiB ?? preview.defaultQuotaMiB}</td>
-                <td className={tdClass}>
-                  {row.ok ? (
-                    <span className="text-green-800">{w("import.ok")}</span>
-                  ) : (
-                    <ul className="text-red-800">
-                      {row.problems.map((problem) => (
-                        <li key={problem.kind}>{codeText(w, locale, problem.code, problem.params)}</li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableFrame>
+      <DataTable
+        label={w("import.title")}
+        caption
+        columns={[w("import.col.line"), w("import.col.username"), w("import.col.displayName"), w("import.col.quota"), w("import.col.result")]}
+      >
+        {preview.rows.slice(0, SHOWN_ROWS).map((row) => (
+          <tr key={row.line} data-ok={row.ok}>
+            <td className={tdClass}>{row.line}</td>
+            <th scope="row" className={`${tdClass} text-left font-medium`}>
+              {row.username}
+            </th>
+            <td className={tdClass}>{row.displayName ?? "—"}</td>
+            <td className={tdClass}>{row.quotaMiB ?? preview.defaultQuotaMiB}</td>
+            <td className={tdClass}>
+              {row.ok ? (
+                <span className="text-green-800">{w("import.ok")}</span>
+              ) : (
+                <ul className="text-red-800">
+                  {row.problems.map((problem) => (
+                    <li key={problem.kind}>{codeText(w, locale, problem.code, problem.params)}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { FileDown, Upload } from "lucide-react";
 import { useId, useState } from "react";
 import { CopyButton } from "../../components/mail/copy-button";
 import { usernamesFromCsv } from "../../components/admin/csv";
-import { Card, codeText, downloadCsv, ErrorNote, inputClass, labelClass, PageHeader, TableFrame, tdClass, thClass } from "../../components/admin/ui";
+import { Card, codeText, DataTable, downloadCsv, ErrorNote, inputClass, labelClass, PageHeader, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
 import { focusRing, primaryButtonClass, smallSecondaryButtonClass, Spinner } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -156,54 +156,37 @@ export function Component() {
           </div>
         </div>
         <ErrorNote error={list.error ?? revoke.error} />
-        <TableFrame label={w("invitations.title")}>
-          <table className="min-w-full divide-y divide-gray-200" data-testid="invitations-table">
-            <caption className="sr-only">{w("invitations.title")}</caption>
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className={thClass}>{w("invitations.col.username")}</th>
-                <th scope="col" className={thClass}>{w("invitations.col.status")}</th>
-                <th scope="col" className={thClass}>{w("invitations.col.created")}</th>
-                <th scope="col" className={thClass}>{w("invitations.col.expires")}</th>
-                <th scope="col" className={thClass}>
-                  <span className="sr-only">{w("invitations.col.actions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {(list.data?.items ?? []).map((item) => (
-                <tr key={item.id} data-status={item.status}>
-                  <th scope="row" className={`${tdClass} text-left font-medium`}>
-                    {item.username ?? <span className="text-gray-500">{w("invitations.anyName")}</span>}
-                  </th>
-                  <td className={tdClass}>{w(`invitations.status.${item.status}`)}</td>
-                  <td className={`${tdClass} whitespace-nowrap`}>{formatDate(item.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
-                  <td className={`${tdClass} whitespace-nowrap`}>{formatDate(item.expiresAt, { dateStyle: "medium" })}</td>
-                  <td className={`${tdClass} text-right`}>
-                    {item.status === "active" && (
-                      <button
-                        type="button"
-                        className={`rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50 ${focusRing}`}
-                        aria-label={w("invitations.revokeLabel", { name: item.username ?? w("invitations.anyName") })}
-                        disabled={revoke.isPending}
-                        onClick={() => revoke.mutate({ ids: [item.id] })}
-                      >
-                        {w("invitations.revoke")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-              {list.data?.items.length === 0 && (
-                <tr>
-                  <td colSpan={5} className={`${tdClass} py-6 text-center text-gray-600`}>
-                    {w("common.empty")}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </TableFrame>
+        <DataTable
+          label={w("invitations.title")}
+          caption
+          testId="invitations-table"
+          columns={[w("invitations.col.username"), w("invitations.col.status"), w("invitations.col.created"), w("invitations.col.expires"), <th key="actions" scope="col" className={thClass}><span className="sr-only">{w("invitations.col.actions")}</span></th>]}
+          empty={list.data?.items.length === 0 && w("common.empty")}
+        >
+          {(list.data?.items ?? []).map((item) => (
+            <tr key={item.id} data-status={item.status}>
+              <th scope="row" className={`${tdClass} text-left font-medium`}>
+                {item.username ?? <span className="text-gray-500">{w("invitations.anyName")}</span>}
+              </th>
+              <td className={tdClass}>{w(`invitations.status.${item.status}`)}</td>
+              <td className={`${tdClass} whitespace-nowrap`}>{formatDate(item.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
+              <td className={`${tdClass} whitespace-nowrap`}>{formatDate(item.expiresAt, { dateStyle: "medium" })}</td>
+              <td className={`${tdClass} text-right`}>
+                {item.status === "active" && (
+                  <button
+                    type="button"
+                    className={`rounded px-2 py-1 text-sm font-medium text-red-700 hover:bg-red-50 ${focusRing}`}
+                    aria-label={w("invitations.revokeLabel", { name: item.username ?? w("invitations.anyName") })}
+                    disabled={revoke.isPending}
+                    onClick={() => revoke.mutate({ ids: [item.id] })}
+                  >
+                    {w("invitations.revoke")}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
         <div className="flex justify-between gap-2">
           <button type="button" className={smallSecondaryButtonClass} disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
             {w("common.prev")}

@@ -8,7 +8,7 @@ import { ADMIN_PATHS } from "../../components/admin/paths";
 import { isMailboxReason, isMailboxState } from "../../components/admin/states";
 import { ActionFlow, PERSON_ACTIONS, type AdminAction, type AdminActionType } from "../../components/admin/action-flow";
 import { AuditTable } from "../../components/admin/audit-table";
-import { Card, ErrorNote, inputClass, labelClass, StateBadge, TableFrame, tdClass, thClass } from "../../components/admin/ui";
+import { Card, DataTable, ErrorNote, inputClass, labelClass, StateBadge, tdClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
 import { linkClass, primaryButtonClass, secondaryButtonClass, smallSecondaryButtonClass, Spinner } from "../../components/ui";
 import { useDocumentTitle, useI18n } from "../../i18n";
@@ -141,66 +141,38 @@ export function Component({ userId }: { userId: string }) {
 
       <section className="space-y-2">
         <h3 className="text-base font-semibold text-gray-900">{w("person.history")}</h3>
-        <TableFrame label={w("person.history")}>
-          <table className="min-w-full divide-y divide-gray-200" data-testid="state-history">
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className={thClass}>{w("person.when")}</th>
-                <th scope="col" className={thClass}>{w("person.from")}</th>
-                <th scope="col" className={thClass}>{w("person.to")}</th>
-                <th scope="col" className={thClass}>{w("person.reason")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {data.history.map((step, index) => (
-                <tr key={`${step.at}-${index}`}>
-                  <td className={`${tdClass} whitespace-nowrap`}>{dateTime(step.at)}</td>
-                  <td className={tdClass}>{step.from && isMailboxState(step.from) ? <StateBadge state={step.from} /> : (step.from ?? "—")}</td>
-                  <td className={tdClass}>{isMailboxState(step.to) ? <StateBadge state={step.to} /> : step.to}</td>
-                  <td className={tdClass}>{step.reason ? (isMailboxReason(step.reason) ? mailboxReasonText(step.reason, locale) : step.reason) : "—"}</td>
-                </tr>
-              ))}
-              {data.history.length === 0 && (
-                <tr>
-                  <td colSpan={4} className={`${tdClass} py-4 text-center text-gray-600`}>
-                    {w("person.historyEmpty")}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </TableFrame>
+        <DataTable
+          label={w("person.history")}
+          testId="state-history"
+          columns={[w("person.when"), w("person.from"), w("person.to"), w("person.reason")]}
+          empty={data.history.length === 0 && w("person.historyEmpty")}
+        >
+          {data.history.map((step, index) => (
+            <tr key={`${step.at}-${index}`}>
+              <td className={`${tdClass} whitespace-nowrap`}>{dateTime(step.at)}</td>
+              <td className={tdClass}>{step.from && isMailboxState(step.from) ? <StateBadge state={step.from} /> : (step.from ?? "—")}</td>
+              <td className={tdClass}>{isMailboxState(step.to) ? <StateBadge state={step.to} /> : step.to}</td>
+              <td className={tdClass}>{step.reason ? (isMailboxReason(step.reason) ? mailboxReasonText(step.reason, locale) : step.reason) : "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section className="space-y-2">
         <h3 className="text-base font-semibold text-gray-900">{w("person.sessions")}</h3>
-        <TableFrame label={w("person.sessions")}>
-          <table className="min-w-full divide-y divide-gray-200">
-            <thead className="bg-gray-50">
-              <tr>
-                <th scope="col" className={thClass}>{w("person.sessions")}</th>
-                <th scope="col" className={thClass}>{w("person.ip")}</th>
-                <th scope="col" className={thClass}>{w("person.lastSeen")}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-gray-100">
-              {data.sessions.map((session) => (
-                <tr key={session.sessionId}>
-                  <td className={tdClass}>{[session.browser, session.os].filter(Boolean).join(", ") || session.device}</td>
-                  <td className={`${tdClass} font-mono text-xs`}>{session.ip ?? "—"}</td>
-                  <td className={`${tdClass} whitespace-nowrap`}>{dateTime(session.lastSeenAt)}</td>
-                </tr>
-              ))}
-              {data.sessions.length === 0 && (
-                <tr>
-                  <td colSpan={3} className={`${tdClass} py-4 text-center text-gray-600`}>
-                    {w("person.sessionsEmpty")}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </TableFrame>
+        <DataTable
+          label={w("person.sessions")}
+          columns={[w("person.sessions"), w("person.ip"), w("person.lastSeen")]}
+          empty={data.sessions.length === 0 && w("person.sessionsEmpty")}
+        >
+          {data.sessions.map((session) => (
+            <tr key={session.sessionId}>
+              <td className={tdClass}>{[session.browser, session.os].filter(Boolean).join(", ") || session.device}</td>
+              <td className={`${tdClass} font-mono text-xs`}>{session.ip ?? "—"}</td>
+              <td className={`${tdClass} whitespace-nowrap`}>{dateTime(session.lastSeenAt)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section className="space-y-2">

@@ -1,7 +1,7 @@
 // Reconcile: run now, the last report grouped by drift kind, and the proposed fixes applied after a confirmation.
 import { BadgeCheck, RefreshCw } from "lucide-react";
 import { useState } from "react";
-import { AdminDialog, Card, codeText, dangerButtonClass, ErrorNote, inputClass, PageHeader, TableFrame, tdClass, thClass } from "../../components/admin/ui";
+import { AdminDialog, Card, codeText, dangerButtonClass, DataTable, ErrorNote, inputClass, PageHeader, tdClass, thClass } from "../../components/admin/ui";
 import { useAdminWords } from "../../components/admin/words";
 import { primaryButtonClass, secondaryButtonClass, Spinner } from "../../components/ui";
 import { useI18n } from "../../i18n";
@@ -83,75 +83,64 @@ export function Component() {
               <h3 className="text-base font-semibold text-gray-900">
                 {w(`reconcile.kind.${kind}`)} · {items.length}
               </h3>
-              <TableFrame label={w(`reconcile.kind.${kind}`)}>
-                <table className="min-w-full divide-y divide-gray-200">
-                  <thead className="bg-gray-50">
-                    <tr>
-                      <th scope="col" className={`${thClass} w-10`}>
-                        <span className="sr-only">{w("reconcile.col.select")}</span>
+              <DataTable
+                label={w(`reconcile.kind.${kind}`)}
+                columns={[<th scope="col" className={`${thClass} w-10`}> <span className="sr-only">{w("reconcile.col.select")}</span></th>, w("reconcile.col.address"), w("reconcile.col.detail"), w("reconcile.col.fix")]}
+              >
+                {items.map((item) => {
+                  const done = item.fixed?.result === "ok";
+                  return (
+                    <tr key={item.id}>
+                      <td className={tdClass}>
+                        {!done && item.fixes.length > 0 && (
+                          <input
+                            type="checkbox"
+                            aria-label={w("reconcile.selectItem", { address: item.address })}
+                            checked={chosen.has(item.id)}
+                            onChange={(event) => toggle(item, event.target.checked)}
+                            className="size-4 rounded border-gray-300 text-pink-600 focus:ring-pink-500"
+                          />
+                        )}
+                      </td>
+                      <th scope="row" className={`${tdClass} break-all text-left font-medium`}>
+                        {item.address}
+                        {item.username && <div className="text-xs font-normal text-gray-600">{item.username}</div>}
                       </th>
-                      <th scope="col" className={thClass}>{w("reconcile.col.address")}</th>
-                      <th scope="col" className={thClass}>{w("reconcile.col.detail")}</th>
-                      <th scope="col" className={thClass}>{w("reconcile.col.fix")}</th>
+                      <td className={tdClass}>
+                        {item.kind === "quota_changed" && w("reconcile.quota", { mailcow: item.mailcowQuotaMiB ?? "—", platform: item.platformQuotaMiB ?? "—" })}
+                        {item.fixed && (
+                          <div className={item.fixed.result === "ok" ? "text-green-800" : "text-red-800"}>
+                            {w("reconcile.fixed", { fix: w(`reconcile.fix.${item.fixed.fix}`) })}
+                            {item.fixed.code && ` — ${codeText(w, locale, item.fixed.code)}`}
+                          </div>
+                        )}
+                      </td>
+                      <td className={tdClass}>
+                        {item.fixes.length === 0 ? (
+                          <span className="text-gray-600">{w("reconcile.noFix")}</span>
+                        ) : (
+                          <select
+                            aria-label={`${w("reconcile.col.fix")}: ${item.address}`}
+                            value={chosen.get(item.id) ?? item.fixes[0]}
+                            disabled={done}
+                            onChange={(event) => {
+                              const value = item.fixes.find((f) => f === event.target.value);
+                              if (value) setChosen(new Map(chosen).set(item.id, value));
+                            }}
+                            className={`${inputClass} min-w-48`}
+                          >
+                            {item.fixes.map((option) => (
+                              <option key={option} value={option}>
+                                {w(`reconcile.fix.${option}`)}
+                              </option>
+                            ))}
+                          </select>
+                        )}
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody className="divide-y divide-gray-100">
-                    {items.map((item) => {
-                      const done = item.fixed?.result === "ok";
-                      return (
-                        <tr key={item.id}>
-                          <td className={tdClass}>
-                            {!done && item.fixes.length > 0 && (
-                              <input
-                                type="checkbox"
-                                aria-label={w("reconcile.selectItem", { address: item.address })}
-                                checked={chosen.has(item.id)}
-                                onChange={(event) => toggle(item, event.target.checked)}
-                                className="size-4 rounded border-gray-300 text-pink-600 focus:ring-pink-500"
-                              />
-                            )}
-                          </td>
-                          <th scope="row" className={`${tdClass} break-all text-left font-medium`}>
-                            {item.address}
-                            {item.username && <div className="text-xs font-normal text-gray-600">{item.username}</div>}
-                          </th>
-                          <td className={tdClass}>
-                            {item.kind === "quota_changed" && w("reconcile.quota", { mailcow: item.mailcowQuotaMiB ?? "—", platform: item.platformQuotaMiB ?? "—" })}
-                            {item.fixed && (
-                              <div className={item.fixed.result === "ok" ? "text-green-800" : "text-red-800"}>
-                                {w("reconcile.fixed", { fix: w(`reconcile.fix.${item.fixed.fix}`) })}
-                                {item.fixed.code && ` — ${codeText(w, locale, item.fixed.code)}`}
-                              </div>
-                            )}
-                          </td>
-                          <td className={tdClass}>
-                            {item.fixes.length === 0 ? (
-                              <span className="text-gray-600">{w("reconcile.noFix")}</span>
-                            ) : (
-                              <select
-                                aria-label={`${w("reconcile.col.fix")}: ${item.address}`}
-                                value={chosen.get(item.id) ?? item.fixes[0]}
-                                disabled={done}
-                                onChange={(event) => {
-                                  const value = item.fixes.find((f) => f === event.target.value);
-                                  if (value) setChosen(new Map(chosen).set(item.id, value));
-                                }}
-                                className={`${inputClass} min-w-48`}
-                              >
-                                {item.fixes.map((option) => (
-                                  <option key={option} value={option}>
-                                    {w(`reconcile.fix.${option}`)}
-                                  </option>
-                                ))}
-                              </select>
-                            )}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </TableFrame>
+                  );
+                })}
+              </DataTable>
             </section>
           );
         })}
