@@ -87,7 +87,7 @@ export async function main(): Promise<void> {
   // The same key createServices loaded (configured, or the development key file in DATA_DIR).
   const sealingKey = loadSealingKey(config.MAILBOX_SECRET_KEY, config.DATA_DIR, config.DATABASE_PATH === ":memory:");
   checkSealedPasswords(services.db, createSealer(sealingKey), logger);
-  const app = await buildApp(services, { clientDir: path.resolve("dist/client") });
+  const app = await buildApp(services, { clientDir: path.resolve("dist/client"), checkMailcowAtStart: true });
 
   let sweeper: ReturnType<typeof startSessionSweeper> | undefined;
   let auditRetention: ReturnType<typeof startAuditRetention> | undefined;

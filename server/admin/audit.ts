@@ -1,8 +1,8 @@
 // The audit log as the console reads it: filters by names (actor, target) as well as ids, pages, and CSV export.
-import Papa from "papaparse";
 import type { z } from "zod";
 import type { AdminAuditEntry, AuditFilterSchema, ListAuditSchema } from "../../shared/schemas/admin";
 import type { AuditEntry, AuditFilter } from "../audit/audit-log";
+import { loadCsv } from "../on-demand";
 import type { Services } from "../services";
 
 export function toAuditEntry(entry: AuditEntry): AdminAuditEntry {
@@ -40,7 +40,7 @@ export function auditPage(services: Pick<Services, "accounts" | "audit">, input:
 const CSV_MAX_ROWS = 100_000;
 
 /** The filtered log as CSV (newest first, at most 100,000 rows), for GET /admin/audit.csv. */
-export function auditCsv(services: Pick<Services, "accounts" | "audit">, input: z.output<typeof AuditFilterSchema>): string {
+export async function auditCsv(services: Pick<Services, "accounts" | "audit">, input: z.output<typeof AuditFilterSchema>): Promise<string> {
   const filter = toLogFilter(services, input);
   const rows: AuditEntry[] = [];
   if (filter) {
@@ -52,6 +52,7 @@ export function auditCsv(services: Pick<Services, "accounts" | "audit">, input: 
       before = page.at(-1)!.id;
     }
   }
+  const Papa = await loadCsv();
   return Papa.unparse({
     fields: ["id", "at", "actor", "actorId", "action", "targetUserId", "target", "result", "ip", "detail"],
     data: rows.map((e) => [e.id, new Date(e.at).toISOString(), e.actorName, e.actorId ?? "", e.action, e.targetUserId ?? "", e.target ?? "", e.result, e.ip ?? "", e.detail ? JSON.stringify(e.detail) : ""]),

@@ -7,7 +7,6 @@
 // carries the result CSV, and are dropped then (shown once).
 import { randomInt, randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import Papa from "papaparse";
 import type { Logger } from "pino";
 import {
   IMPORT_MAX_ROWS,
@@ -27,6 +26,7 @@ import type { Db } from "../db/open-database";
 import type { AppConfig } from "../env";
 import type { MailboxService } from "../mailbox/service";
 import type { MailcowClient } from "../mailcow";
+import { loadCsv } from "../on-demand";
 import type { Provisioner } from "../provisioning/worker";
 
 /** Who started an action in the admin console (for the audit log). */
@@ -75,8 +75,9 @@ interface CsvRow {
 }
 
 /** Reads the CSV (UTF-8, BOM tolerated, with or without a `username,…` header); blank lines are skipped. */
-export function parseImportCsv(csv: string): { hasHeader: boolean; rows: CsvRow[] } {
+export async function parseImportCsv(csv: string): Promise<{ hasHeader: boolean; rows: CsvRow[] }> {
   const text = csv.replace(/^\uFEFF/, "");
+  const Papa = await loadCsv();
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
   const fatal = parsed.errors.find((e) => e.type === "Quotes");
   if (fatal) throw new ImportFileError("import.csvUnreadable", { line: (fatal.row ?? 0) + 1, detail: fatal.message });
@@ -122,7 +123,7 @@ export function createImportService(deps: ImportDeps) {
 
   /** Validates every row against the platform and ONE look at Mailcow (mailboxes, aliases, room of the domain). */
   async function preview(csv: string): Promise<ImportPreview> {
-    const { hasHeader, rows } = parseImportCsv(csv);
+    const { hasHeader, rows } = await parseImportCsv(csv);
     const [mailboxes, aliases, room] = await Promise.all([
       mailcow.listDomainMailboxes(mailDomain),
       mailcow.listDomainAliases(mailDomain),

@@ -20,7 +20,7 @@ export const adminAuditRoutes: FastifyPluginAsync<{ services: Services }> = asyn
     }
     const parsed = AuditFilterSchema.safeParse(req.query ?? {});
     if (!parsed.success) return text(400, `Bad filter: ${parsed.error.issues.map((i) => i.path.join(".")).join(", ")}\n`);
-    const csv = auditCsv(services, parsed.data);
+    const csv = await auditCsv(services, parsed.data);
     services.audit.record({
       actorId: validated.user.id,
       actorName: validated.user.username,

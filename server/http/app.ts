@@ -24,6 +24,11 @@ import { countTrpcError, installMetrics } from "./metrics";
 export interface AppOptions {
   /** Folder with the built client (index.html + assets); the SPA is not served when it is missing. */
   clientDir?: string;
+  /**
+   * Ask Mailcow for /readyz's report while the rest starts, so the first probe finds the answer (or the call under
+   * way) instead of waiting for a Mailcow round trip. Off by default: tests' Mailcow sees only the calls they make.
+   */
+  checkMailcowAtStart?: boolean;
 }
 
 /**
@@ -73,8 +78,18 @@ class OneLinePerRequest extends LogController {
 /** Procedures that guess or change secrets: never in a batch, so every attempt is its own request. */
 const UNBATCHABLE = /^(auth|mailbox)\./;
 
-export async function buildApp(services: Services, { clientDir }: AppOptions = {}) {
+export async function buildApp(services: Services, { clientDir, checkMailcowAtStart = false }: AppOptions = {}) {
   const { config } = services;
+  // /readyz's Mailcow report: one getVersion at most every 10 s, whoever asks (a probe gives up after 2 s).
+  let mailcowCheck: { at: number; ok: Promise<boolean> } | null = null;
+  const mailcowReachable = () => {
+    if (!mailcowCheck || services.now() - mailcowCheck.at > 10_000) {
+      const ok = services.mailcow.getVersion().then(() => true, () => false);
+      mailcowCheck = { at: services.now(), ok: Promise.race([ok, new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]) };
+    }
+    return mailcowCheck.ok;
+  };
+  if (checkMailcowAtStart) void mailcowReachable();
   const app = Fastify({
     loggerInstance: services.logger,
     trustProxy: trustProxyOption(config.TRUST_PROXY),
@@ -189,14 +204,6 @@ export async function buildApp(services: Services, { clientDir }: AppOptions = {
   // Readiness depends on the database: with Mailcow down the app still signs people up (their mailboxes wait as
   // pending), so taking it out of rotation would only make things worse. Mailcow is reported, not gated — except
   // when it refused the platform's API key (`mailcow: "unauthorized"`, 503): only an operator can fix that.
-  let mailcowCheck: { at: number; ok: Promise<boolean> } | null = null;
-  const mailcowReachable = () => {
-    if (!mailcowCheck || services.now() - mailcowCheck.at > 10_000) {
-      const ok = services.mailcow.getVersion().then(() => true, () => false);
-      mailcowCheck = { at: services.now(), ok: Promise.race([ok, new Promise<boolean>((r) => setTimeout(() => r(false), 2000).unref())]) };
-    }
-    return mailcowCheck.ok;
-  };
   app.get("/readyz", async (_req, reply) => {
     const database = databaseAnswers(services.db);
     const reachable = await mailcowReachable();

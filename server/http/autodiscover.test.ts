@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 import { buildApp } from "./app";
-import { AUTODISCOVER_REQUEST_SCHEMA, OUTLOOK_RESPONSE_SCHEMA } from "./autodiscover";
+import { AUTODISCOVER_REQUEST_SCHEMA, OUTLOOK_RESPONSE_SCHEMA } from "./mail-app-documents";
 
 const mailcow = useMailcowEmulator();
 const apps: Awaited<ReturnType<typeof buildApp>>[] = [];

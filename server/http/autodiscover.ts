@@ -3,102 +3,13 @@
 // mailcow's autodiscover.php does in its IMAP mode (tag 2026-07a): IMAP and SMTP <Protocol> blocks, LoginName = the
 // full address, no password. Served at both spellings Outlook uses. No sign-in: mail apps ask before they have one.
 // Hostile input: a small body limit, no DOCTYPE (no entity expansion), a strict address check, errors as POX errors.
-import { randomUUID } from "node:crypto";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
-import type { MailEndpoints } from "../mailbox/client-settings";
+import { loadMailAppDocuments } from "../on-demand";
 import type { Services } from "../services";
-import { XML_DECLARATION, xmlBuilder } from "./xml";
 
 export const AUTODISCOVER_PATHS = ["/autodiscover/autodiscover.xml", "/Autodiscover/Autodiscover.xml"] as const;
-/** What Outlook declares on its request (xmlns of <Autodiscover>). */
-export const AUTODISCOVER_REQUEST_SCHEMA = "http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006";
-const RESPONSE_SCHEMA = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006";
-export const OUTLOOK_RESPONSE_SCHEMA = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a";
 /** Outlook's request is a few hundred bytes. */
 const BODY_LIMIT = 16 * 1024;
-const EMAIL = /^[a-z0-9._-]{1,64}@[a-z0-9.-]{1,253}$/;
-
-const parser = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, processEntities: false, parseTagValue: false, trimValues: true });
-
-/** What Outlook's POX schema calls the encryption of a protocol block. */
-const ENCRYPTION = { ssl: "SSL", starttls: "TLS", none: "None" } as const;
-
-export function autodiscoverXml(endpoints: MailEndpoints, address: string, displayName: string): string {
-  const protocol = (type: "IMAP" | "SMTP", s: MailEndpoints["imap"]) => ({
-    Type: type,
-    Server: endpoints.host,
-    Port: s.port,
-    DomainRequired: "off",
-    LoginName: address,
-    SPA: "off",
-    SSL: s.security === "none" ? "off" : "on",
-    Encryption: ENCRYPTION[s.security],
-    AuthRequired: "on",
-    ...(type === "SMTP" && { UsePOPAuth: "on", SMTPLast: "off" }),
-  });
-  return (
-    XML_DECLARATION +
-    xmlBuilder.build({
-      Autodiscover: {
-        "@_xmlns": RESPONSE_SCHEMA,
-        Response: {
-          "@_xmlns": OUTLOOK_RESPONSE_SCHEMA,
-          User: { DisplayName: displayName, EMailAddress: address },
-          Account: {
-            AccountType: "email",
-            Action: "settings",
-            Protocol: [protocol("IMAP", endpoints.imap), protocol("SMTP", endpoints.smtp)],
-          },
-        },
-      },
-    })
-  );
-}
-
-/** A POX error answer (code 600 "Invalid Request", as Exchange and mailcow send for anything they cannot serve). */
-export function autodiscoverError(message: string, now = new Date()): string {
-  return (
-    XML_DECLARATION +
-    xmlBuilder.build({
-      Autodiscover: {
-        "@_xmlns": RESPONSE_SCHEMA,
-        Response: {
-          Error: {
-            "@_Time": now.toISOString().slice(11, 19),
-            "@_Id": String(randomUUID().replace(/-/g, "").slice(0, 10)),
-            ErrorCode: 600,
-            Message: message,
-            DebugData: "",
-          },
-        },
-      },
-    })
-  );
-}
-
-type Parsed = { ok: true; email: string; schema: string | null } | { ok: false; message: string };
-
-/** The address (and wanted response schema) of an Outlook POX request; anything else is refused. */
-export function parseAutodiscoverRequest(body: unknown): Parsed {
-  if (typeof body !== "string" || body.trim() === "") return { ok: false, message: "Invalid Request" };
-  // No DOCTYPE at all: no entity tricks (billion laughs, external entities); Outlook never sends one.
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return { ok: false, message: "Invalid Request" };
-  if (XMLValidator.validate(body) !== true) return { ok: false, message: "Invalid Request" };
-  let doc: unknown;
-  try {
-    doc = parser.parse(body);
-  } catch {
-    return { ok: false, message: "Invalid Request" };
-  }
-  const request = (doc as { Autodiscover?: { Request?: { EMailAddress?: unknown; AcceptableResponseSchema?: unknown } } }).Autodiscover?.Request;
-  const raw = request?.EMailAddress;
-  if (typeof raw !== "string") return { ok: false, message: "Invalid Request" };
-  const email = raw.trim().toLowerCase();
-  if (!EMAIL.test(email)) return { ok: false, message: "Invalid Request" };
-  const schema = typeof request?.AcceptableResponseSchema === "string" ? request.AcceptableResponseSchema.trim() : null;
-  return { ok: true, email, schema };
-}
 
 export const autodiscoverRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   // Outlook posts text/xml; some clients send no or another type. Only these routes live in this scope.
@@ -108,6 +19,7 @@ export const autodiscoverRoutes: FastifyPluginAsync<{ services: Services }> = as
     reply.code(status).type("application/xml; charset=utf-8").header("cache-control", "no-store").send(xml);
 
   const handler = async (req: { body: unknown }, reply: FastifyReply) => {
+    const { parseAutodiscoverRequest, autodiscoverError, autodiscoverXml, OUTLOOK_RESPONSE_SCHEMA } = await loadMailAppDocuments();
     const parsed = parseAutodiscoverRequest(req.body);
     if (!parsed.ok) return answer(reply, 400, autodiscoverError(parsed.message));
     if (parsed.schema !== null && parsed.schema !== OUTLOOK_RESPONSE_SCHEMA) {

@@ -9,7 +9,8 @@ import type { Locale } from "../../shared/i18n/validation";
 import { mailAccessOf } from "../mail-features/mail-access";
 import type { MailEndpoints } from "../mailbox/client-settings";
 import type { Services } from "../services";
-import { mobileconfigPlist, profileLocale } from "./mail-client-config";
+import { loadMailAppDocuments } from "../on-demand";
+import { profileLocale } from "./mail-client-config";
 
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f9fafb;color:#111827}main{max-width:32rem;margin:0 auto;padding:1.5rem}
 h1{font-size:1.4rem}dl{background:#fff;border-radius:.75rem;padding:1rem;box-shadow:0 0 0 1px #e5e7eb}dt{color:#4b5563;font-size:.85rem;margin-top:.6rem}
@@ -98,6 +99,7 @@ export const deviceSetupRoutes: FastifyPluginAsync<{ services: Services }> = asy
       ip: req.ip,
     });
     if (outcome.device === "apple") {
+      const { mobileconfigPlist } = await loadMailAppDocuments();
       return reply
         .type("application/x-apple-aspen-config; charset=utf-8")
         .header("content-disposition", `attachment; filename="${outcome.address}.mobileconfig"`)
