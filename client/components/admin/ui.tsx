@@ -1,13 +1,14 @@
 // Building blocks of the admin console: page header, sortable table headers, pagination, a modal dialog,
 // progress with a live announcement, state badges, one-time secrets, errors and CSV downloads.
-import { ArrowDown, ArrowUp, ArrowUpDown, CircleAlert, CircleX, MoveLeft, MoveRight } from "lucide-react";
+import { ArrowDown, ArrowUp, ArrowUpDown, CircleAlert, MoveLeft, MoveRight } from "lucide-react";
 import Papa from "papaparse";
-import { useEffect, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { MailboxState } from "../../../shared/schemas/mailbox";
 import { failedForm } from "../../lib/form-result";
 import { useMessage } from "../../i18n/messages";
 import type { UiMessage } from "../../i18n/types";
 import { CopyButton } from "../mail/copy-button";
+import { ModalDialog } from "../mail/modal-dialog";
 import { focusRing, smallSecondaryButtonClass } from "../ui";
 import { isValidationCode, validationMessage } from "../../../shared/i18n/validation";
 import type { Locale } from "../../../shared/i18n/locales";
@@ -132,50 +133,13 @@ export function Pagination({ page, pageSize, total, onPage }: { page: number; pa
   );
 }
 
-/**
- * A modal <dialog>, open while mounted: the browser keeps focus inside and closes it on Escape; focus goes to the
- * element marked `data-autofocus` (or the first field) on open and back to the opener on close.
- */
+/** The admin console's modal dialog: the shared one, with the console's close label and its content set off below. */
 export function AdminDialog({ id, title, intro, onClose, children, wide }: { id: string; title: string; intro?: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const w = useAdminWords();
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    element.showModal();
-    element.querySelector<HTMLElement>("[data-autofocus], input:not([type=hidden]), select, textarea")?.focus();
-    return () => {
-      if (element.open) element.close();
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
   return (
-    <dialog
-      ref={dialog}
-      aria-labelledby={`${id}-title`}
-      aria-describedby={intro ? `${id}-intro` : undefined}
-      onClose={onClose}
-      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-2xl" : "max-w-md"} rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50`}
-    >
-      <div className="p-5 sm:p-6">
-        <div className="flex items-start justify-between gap-4">
-          <h2 id={`${id}-title`} className="text-lg font-semibold text-gray-900">
-            {title}
-          </h2>
-          <button type="button" onClick={onClose} className={`-mr-2 -mt-1 grid size-9 shrink-0 place-items-center rounded-lg text-gray-600 hover:bg-gray-100 hover:text-gray-900 ${focusRing}`}>
-            <CircleX aria-hidden="true" className="size-5" />
-            <span className="sr-only">{w("common.close")}</span>
-          </button>
-        </div>
-        {intro && (
-          <p id={`${id}-intro`} className="mt-1.5 text-sm text-gray-600">
-            {intro}
-          </p>
-        )}
-        <div className="mt-4">{children}</div>
-      </div>
-    </dialog>
+    <ModalDialog id={id} title={title} intro={intro} closeLabel={w("common.close")} onClose={onClose} wide={wide}>
+      <div className="mt-4">{children}</div>
+    </ModalDialog>
   );
 }
 

@@ -4,8 +4,9 @@ import { focusRing } from "../ui";
 
 /**
  * A modal <dialog>, open while mounted: the browser keeps focus inside and closes it on Escape; focus goes to the
- * first field on open and back to the opener (or `fallbackFocusId` when the opener is gone) on close. The title,
- * intro and close button are laid out the same way in every dialog of the Mail page.
+ * element marked `data-autofocus` or the first field on open, and back to the opener (or `fallbackFocusId` when the
+ * opener is gone) on close. The title, intro and close button are laid out the same way in every dialog (the Mail
+ * page's, the settings', the admin console's; `wide` for the admin's previews).
  */
 export function ModalDialog({
   id,
@@ -14,14 +15,16 @@ export function ModalDialog({
   closeLabel,
   onClose,
   fallbackFocusId,
+  wide,
   children,
 }: {
   id: string;
   title: string;
-  intro: string;
+  intro?: string;
   closeLabel: string;
   onClose: () => void;
-  fallbackFocusId: string;
+  fallbackFocusId?: string;
+  wide?: boolean;
   children: ReactNode;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -30,10 +33,10 @@ export function ModalDialog({
     if (!element) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     element.showModal();
-    element.querySelector<HTMLInputElement>("input:not([type=hidden]):not([hidden])")?.focus();
+    element.querySelector<HTMLElement>("[data-autofocus], input:not([type=hidden]):not([hidden]), select, textarea")?.focus();
     return () => {
       if (element.open) element.close();
-      (opener?.isConnected ? opener : document.getElementById(fallbackFocusId))?.focus();
+      (opener?.isConnected ? opener : fallbackFocusId ? document.getElementById(fallbackFocusId) : null)?.focus();
     };
   }, [fallbackFocusId]);
 
@@ -41,10 +44,10 @@ export function ModalDialog({
     <dialog
       ref={dialog}
       aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-intro`}
+      aria-describedby={intro ? `${id}-intro` : undefined}
       // Escape closes a modal dialog natively; this tells the page.
       onClose={onClose}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50"
+      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-2xl" : "max-w-md"} rounded-xl bg-white p-0 shadow-xl ring-1 ring-gray-200 backdrop:bg-gray-900/50`}
     >
       <div className="p-5 sm:p-6">
         <div className="flex items-start justify-between gap-4">
@@ -60,9 +63,11 @@ export function ModalDialog({
             <span className="sr-only">{closeLabel}</span>
           </button>
         </div>
-        <p id={`${id}-intro`} className="mt-1.5 text-sm text-gray-600">
-          {intro}
-        </p>
+        {intro && (
+          <p id={`${id}-intro`} className="mt-1.5 text-sm text-gray-600">
+            {intro}
+          </p>
+        )}
         {children}
       </div>
     </dialog>
