@@ -2,24 +2,20 @@
 // guessing, spoofed client addresses, slow bodies, cacheable answers, foreign origins, hostile display names.
 import net from "node:net";
 import { Writable } from "node:stream";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createServices } from "../create-services";
-import { buildApp } from "../http/app";
 import { createLogger } from "../logger";
 import { createTestServices, STRONG_PASSWORD, testConfig } from "../test/create-test-context";
+import { useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 
 const mailcow = useMailcowEmulator();
-const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const startApp = useTestApps();
 
 type Overrides = Parameters<typeof createTestServices>[0];
 
 async function listen(overrides: Overrides = {}, services = createTestServices(overrides, { mailcow: mailcow.config })) {
-  const app = await buildApp(services);
-  apps.push(app);
+  const app = await startApp(services);
   await app.listen({ host: "127.0.0.1", port: 0 });
   const { port } = app.server.address() as net.AddressInfo;
   const url = `http://127.0.0.1:${port}`;

@@ -2,15 +2,12 @@ import { waitInWords } from "../../shared/i18n/wait";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { buildApp } from "./app";
 
-const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const startApp = useTestApps();
 
 function fakeClientBuild(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "pm-client-"));
@@ -23,8 +20,7 @@ function fakeClientBuild(): string {
 const mailcow = useMailcowEmulator();
 
 async function start(overrides: Parameters<typeof createTestServices>[0] = {}) {
-  const app = await buildApp(createTestServices(overrides, { mailcow: mailcow.config }), { clientDir: fakeClientBuild() });
-  apps.push(app);
+  const app = await startApp(createTestServices(overrides, { mailcow: mailcow.config }), { clientDir: fakeClientBuild() });
   return app;
 }
 

@@ -1,19 +1,15 @@
 import { XMLParser } from "fast-xml-parser";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { type TestApp, useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { buildApp } from "./app";
 import { AUTODISCOVER_REQUEST_SCHEMA, OUTLOOK_RESPONSE_SCHEMA } from "./mail-app-documents";
 
 const mailcow = useMailcowEmulator();
-const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const startApp = useTestApps();
 
 async function start(env: Parameters<typeof createTestServices>[0] = {}) {
-  const app = await buildApp(createTestServices({ MAIL_HOST: "imap.example.test", ...env }, { mailcow: mailcow.config }));
-  apps.push(app);
+  const app = await startApp(createTestServices({ MAIL_HOST: "imap.example.test", ...env }, { mailcow: mailcow.config }));
   return app;
 }
 
@@ -28,7 +24,7 @@ const outlookRequest = (email: string, schema = OUTLOOK_RESPONSE_SCHEMA) => `<?x
 
 const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(xml);
 
-async function post(app: Awaited<ReturnType<typeof buildApp>>, payload: string, url = "/autodiscover/autodiscover.xml", contentType = "text/xml") {
+async function post(app: TestApp, payload: string, url = "/autodiscover/autodiscover.xml", contentType = "text/xml") {
   return app.inject({ method: "POST", url, headers: { "content-type": contentType }, payload });
 }
 

@@ -1,18 +1,14 @@
 import { XMLParser } from "fast-xml-parser";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { buildApp } from "./app";
 
 const mailcow = useMailcowEmulator();
-const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const startApp = useTestApps();
 
 async function start(env: Parameters<typeof createTestServices>[0] = {}) {
-  const app = await buildApp(createTestServices({ MAIL_HOST: "imap.example.test", ...env }, { mailcow: mailcow.config }));
-  apps.push(app);
+  const app = await startApp(createTestServices({ MAIL_HOST: "imap.example.test", ...env }, { mailcow: mailcow.config }));
   return app;
 }
 

@@ -1,20 +1,16 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
-import { buildApp } from "./app";
 import { isLoopback, procedureLabel } from "./metrics";
 
-const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
+const startApp = useTestApps();
 
 const mailcow = useMailcowEmulator();
 
 async function start(overrides: Parameters<typeof createTestServices>[0] = {}) {
-  const app = await buildApp(createTestServices(overrides, { mailcow: mailcow.config }));
-  apps.push(app);
+  const app = await startApp(createTestServices(overrides, { mailcow: mailcow.config }));
   return app;
 }
 

@@ -3,11 +3,11 @@
 import { TRPCError } from "@trpc/server";
 import { pino } from "pino";
 import { parse as parsePlist } from "plist";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { api } from "../../tools/mailcow-emulator/test-support";
-import { buildApp } from "../http/app";
 import { manualClock } from "../test/clock";
 import { createTestClient, createTestServices, STRONG_PASSWORD } from "../test/create-test-context";
+import { type TestApp, useTestApps } from "../test/use-test-apps";
 import { useMailcowEmulator } from "../test/use-mailcow-emulator";
 
 const mailcow = useMailcowEmulator();
@@ -252,16 +252,8 @@ describe("mailbox.appPasswords", () => {
 });
 
 describe("phone set-up", () => {
-  const apps: Awaited<ReturnType<typeof buildApp>>[] = [];
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close()));
-  });
-  async function appFor(services: ReturnType<typeof setup>["services"]) {
-    const app = await buildApp(services);
-    apps.push(app);
-    return app;
-  }
-  const visit = (app: Awaited<ReturnType<typeof buildApp>>, path: string, userAgent: string, lang = "ru-RU") =>
+  const appFor = useTestApps();
+  const visit = (app: TestApp, path: string, userAgent: string, lang = "ru-RU") =>
     app.inject({ method: "GET", url: path, headers: { "user-agent": userAgent, "accept-language": lang } });
 
   test("an iPhone gets a .mobileconfig with a new IMAP+SMTP app password; the link works once; the device is listed and revocable", async () => {
