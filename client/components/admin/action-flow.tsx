@@ -3,6 +3,7 @@
 // (with one-time secrets shown once when the action made them).
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { ADMIN_ACTION_TYPES } from "../../../shared/schemas/admin";
 import { primaryButtonClass, secondaryButtonClass, Spinner } from "../ui";
 import { AdminDialog, codeText, dangerButtonClass, ErrorNote, inputClass, labelClass, Progress, ShownOnce } from "./ui";
 import { useAdminWords } from "./words";
@@ -18,16 +19,8 @@ type Secret = Job["secrets"][number];
 
 /** Actions offered for a selection or a filter (the one-time secrets and conflicts are per person). */
 export const BULK_ACTIONS = ["retry", "disable", "enable", "setQuota", "signOut", "delete"] as const satisfies readonly AdminActionType[];
-export const PERSON_ACTIONS = [
-  "retry",
-  "disable",
-  "enable",
-  "setQuota",
-  "resetMailboxPassword",
-  "signOut",
-  "resetPlatformPassword",
-  "delete",
-] as const satisfies readonly AdminActionType[];
+/** Every action on a person's page, in the schema's order, but the conflict's resolution (offered with the conflict). */
+export const PERSON_ACTIONS = ADMIN_ACTION_TYPES.filter((type): type is Exclude<AdminActionType, "resolveConflict"> => type !== "resolveConflict");
 /** Actions that need more than a click: a quota, or a conflict's resolution. */
 export type SimpleActionType = (typeof PERSON_ACTIONS)[number];
 
