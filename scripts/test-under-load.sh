@@ -16,7 +16,7 @@ failed=0
 for i in $(seq 1 "$runs"); do
   started=$(date +%s)
   if npx vitest run >"$logs/run.log" 2>&1; then result=passed; else result=FAILED; failed=$((failed + 1)); cp "$logs/run.log" "$logs/run-$i.failed.log"; fi
-  summary=$(grep -E "Tests +[0-9]" "$logs/run.log" | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ' | head -1)
+  summary=$(sed 's/\x1b\[[0-9;]*m//g' "$logs/run.log" | grep -E "^ +Tests +[0-9]" | tr -s ' ' | sed 's/^ //' | head -1)
   echo "run $i/$runs: $result in $(( $(date +%s) - started )) s ($summary; load average $(cut -d' ' -f1 /proc/loadavg))"
   if [ "$result" = FAILED ]; then grep -E "FAIL|AssertionError|Error:" "$logs/run.log" | sed 's/\x1b\[[0-9;]*m//g' | head -20; fi
 done
