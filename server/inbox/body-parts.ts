@@ -94,16 +94,25 @@ export function decodeText(content: Buffer, charset: string | undefined): string
       return null;
     }
   }
-  return text.replace(/\r?\n/g, "\n");
+  return text.includes("\r") ? text.replace(/\r\n/g, "\n") : text;
 }
 
 /**
- * Fetches and decodes the body parts in one FETCH; null when the server's answer does not match the structure (a
- * part missing, or its MIME header naming another transfer encoding than BODYSTRUCTURE) or a charset is unknown.
+ * Fetches and decodes the body parts in one FETCH; null when the server refuses the FETCH, its answer does not match
+ * the structure (a part missing, or its MIME header naming another transfer encoding than BODYSTRUCTURE) or a charset
+ * is unknown.
  */
 export async function fetchBodyParts(client: ImapFlow, uid: number, nodes: MessageStructureObject[]): Promise<string[] | null> {
   if (nodes.length === 0) return [];
-  const parts = await client.downloadMany(String(uid), nodes.map(partNumber), { uid: true });
+  let parts: Awaited<ReturnType<ImapFlow["downloadMany"]>>;
+  try {
+    // BINARY (RFC 3516) where the server offers it: the server removes the transfer encoding, a quarter fewer bytes.
+    parts = await client.downloadMany(String(uid), nodes.map(partNumber), { uid: true, binary: true });
+  } catch (error) {
+    // A part the server will not decode (e.g. broken base64 under BINARY) is read from the whole source instead.
+    if (!client.usable) throw error;
+    return null;
+  }
   const out: string[] = [];
   for (const node of nodes) {
     const fetched = parts[partNumber(node)];

@@ -280,11 +280,21 @@ function filterStyle(ctx: SanitizeContext, style: string): string | null {
 const DROPPED_IMAGE = "dropped-img";
 
 function sanitizeOptions(ctx: SanitizeContext): IOptions {
+  // Newsletters repeat a handful of style attributes hundreds of times: each is filtered once. A style with url() is
+  // filtered every time, as each appearance counts as remote content.
+  const styles = new Map<string, string | null>();
+  const cleanStyle = (style: string): string | null => {
+    const known = styles.get(style);
+    if (known !== undefined) return known;
+    const kept = filterStyle(ctx, style);
+    if (!ANY_URL.test(style)) styles.set(style, kept);
+    return kept;
+  };
   /** Styles and the background attribute of any tag (one pass per tag: sanitize-html runs a "*" transform after a tag's own). */
   const filterCommon = (attribs: Record<string, string>): Record<string, string> => {
     const next = { ...attribs };
     if (next.style !== undefined) {
-      const style = filterStyle(ctx, next.style);
+      const style = cleanStyle(next.style);
       if (style) next.style = style;
       else delete next.style;
     }
@@ -403,7 +413,8 @@ function assemble({ headers, rawHtml, text, attachments }: MessageBody, options:
   for (const attachment of attachments) {
     if (attachment.contentId) cidToPart.set(normaliseCid(attachment.contentId), attachment.part);
   }
-  const cidsInHtml = new Set([...(rawHtml ?? "").matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => normaliseCid(m[1] ?? "")));
+  // Which cid: references the HTML makes matters only for parts that have a Content-ID.
+  const cidsInHtml = cidToPart.size === 0 ? new Set<string>() : new Set([...(rawHtml ?? "").matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => normaliseCid(m[1] ?? "")));
   const ctx: SanitizeContext = {
     cidToPart,
     attachmentUrl: options.attachmentUrl,
