@@ -238,6 +238,8 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
      * before (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
      */
     async message(userId: string, folder: string, uid: number, { allowRemoteImages = false }: { allowRemoteImages?: boolean } = {}): Promise<MessageView> {
+      // mailparser and sanitize-html load with the first message opened, not at the server's start.
+      const { parseHeader, renderMessage, renderParts } = await import("./render");
       const found = await pool.withMailbox(userId, folder, async (client) => {
         const key = RenderCache.key(userId, folder, client.mailbox ? client.mailbox.uidValidity : "", uid, allowRemoteImages);
         const cached = rendered.get(key);
@@ -245,9 +247,12 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
         const fetched = await client.fetchOne(String(uid), { uid: true, flags: true, size: true, bodyStructure: true, headers: true }, { uid: true });
         if (!fetched || !fetched.headers) return { key, cached, fetched, body: null };
         const plan = planBody(fetched.bodyStructure);
+        // The header is parsed while the server sends the body parts.
+        const headers = plan ? parseHeader(fetched.headers) : null;
+        headers?.catch(() => {});
         const shown = plan ? await fetchBodyParts(client, uid, plan.html.length > 0 ? plan.html : plan.text) : null;
-        if (plan && shown) {
-          const parts: MessageParts = { header: fetched.headers, html: [], text: [], attachments: plan.attachments };
+        if (plan && shown && headers) {
+          const parts: MessageParts = { headers: await headers, html: [], text: [], attachments: plan.attachments };
           if (plan.html.length > 0) parts.html = shown;
           else parts.text = shown;
           return { key, cached, fetched, body: { parts } as MessageBody };
@@ -260,10 +265,8 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
       const seen = fetched.flags?.has("\\Seen") ?? false;
       const size = fetched.size ?? 0;
       if (cached) return { ...cached, folder, uid, seen, size };
-      // mailparser and sanitize-html load with the first message opened, not at the server's start.
-      const { renderMessage, renderParts } = await import("./render");
       const options = { attachmentUrl: (part: string) => attachmentUrl(folder, uid, part), allowRemoteImages, text: "without-html" } as const;
-      const view = "parts" in body! ? await renderParts(body.parts, options) : await renderMessage(body!.source, options);
+      const view = "parts" in body! ? renderParts(body.parts, options) : await renderMessage(body!.source, options);
       opened["parts" in body! ? "byParts" : "bySource"]++;
       rendered.set(key, view);
       return { ...view, folder, uid, seen, size };

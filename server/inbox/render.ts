@@ -81,8 +81,8 @@ export interface PartMeta {
 
 /** A message read part by part (IMAP BODYSTRUCTURE + the parts shown), not as a whole source. */
 export interface MessageParts {
-  /** The message header (IMAP BODY[HEADER]). */
-  header: Buffer;
+  /** The message header (IMAP BODY[HEADER]) as `parseHeader` read it. */
+  headers: MessageHeaders;
   /** The decoded HTML body parts in order (none for a text-only message). */
   html: string[];
   /** The decoded text/plain body parts in order; only read when there is no HTML. */
@@ -454,12 +454,19 @@ export async function renderMessage(source: Buffer | string, options: RenderOpti
   );
 }
 
+/** A message header parsed as `renderMessage` parses it (mailparser, on the header alone). */
+export type MessageHeaders = ParsedMail;
+
+export function parseHeader(header: Buffer): Promise<MessageHeaders> {
+  return simpleParser(header, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
+}
+
 /**
- * Renders a message read part by part: the same header parsing (mailparser, on the header alone), sanitising and
- * attachment list as `renderMessage`. HTML parts are joined the way mailparser joins them.
+ * Renders a message read part by part: the same header parsing, sanitising and attachment list as `renderMessage`.
+ * HTML parts are joined the way mailparser joins them.
  */
-export async function renderParts(message: MessageParts, options: RenderOptions): Promise<RenderedMessage> {
-  const headers = await simpleParser(message.header, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
+export function renderParts(message: MessageParts, options: RenderOptions): RenderedMessage {
+  const { headers } = message;
   const rawHtml = message.html.length > 0 ? message.html.join("<br/>\n") : null;
   const text = message.text.length > 0 ? message.text.join("\n") : undefined;
   return assemble({ headers, rawHtml, text, attachments: message.attachments }, options);
