@@ -245,14 +245,14 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
         const cached = rendered.get(key);
         if (cached) return { key, cached, fetched: await client.fetchOne(String(uid), { uid: true, flags: true, size: true }, { uid: true }), body: null };
         const fetched = await client.fetchOne(String(uid), { uid: true, flags: true, size: true, bodyStructure: true, headers: true }, { uid: true });
-        if (!fetched || !fetched.headers) return { key, cached, fetched, body: null };
-        const plan = planBody(fetched.bodyStructure);
-        // The header is parsed while the server sends the body parts.
-        const headers = plan ? parseHeader(fetched.headers) : null;
-        headers?.catch(() => {});
+        if (!fetched) return { key, cached, fetched, body: null };
+        const plan = fetched.headers ? planBody(fetched.bodyStructure) : null;
+        // The header is parsed while the server sends the body parts; a header mailparser cannot read falls back too.
+        const headers = plan && fetched.headers ? parseHeader(fetched.headers).catch(() => null) : null;
         const shown = plan ? await fetchBodyParts(client, uid, plan.html.length > 0 ? plan.html : plan.text) : null;
-        if (plan && shown && headers) {
-          const parts: MessageParts = { headers: await headers, html: [], text: [], attachments: plan.attachments };
+        const parsed = shown ? await headers : null;
+        if (plan && shown && parsed) {
+          const parts: MessageParts = { headers: parsed, html: [], text: [], attachments: plan.attachments };
           if (plan.html.length > 0) parts.html = shown;
           else parts.text = shown;
           return { key, cached, fetched, body: { parts } as MessageBody };
