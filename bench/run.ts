@@ -230,7 +230,7 @@ ${markdown}
         result: verdict(list.ratio >= 0.7),
       },
       {
-        figure: `Opening a ${f(open.sourceBytes / 1000, 0)} kB HTML newsletter the first time (fetch, parse, sanitise)`,
+        figure: `Opening a ${f(open.sourceBytes / 1000, 0)} kB HTML newsletter the first time (structure and header, the HTML part, sanitise)`,
         measured: ms(open.first),
         baseline: `direct FETCH of its source: ${ms(open.direct)}`,
         ratio: `${f(open.firstRatio)} (p95)`,

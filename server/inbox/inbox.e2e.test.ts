@@ -13,6 +13,7 @@ import { deliverLmtp } from "../../tools/mailstack/lmtp";
 import { DOVECOT_VERSION, folderMessages, NO_DOVECOT_REASON, startTestMailstack, type TestMailstack } from "../../tools/mailstack/test-support";
 import { ImapPool, InboxError, type MailCredentials } from "./imap-pool";
 import { createInbox, defaultAttachmentUrl, type Inbox, type MessageSummary } from "./inbox";
+import { renderMessage } from "./render";
 import { createSender } from "./send";
 
 if (!DOVECOT_VERSION) throw new Error(`inbox: ${NO_DOVECOT_REASON}`);
@@ -22,6 +23,9 @@ const ADA = `ada@${D}`;
 const BOB = `bob@${D}`;
 const ADA_MAIN = "ada main password 1";
 const BOB_MAIN = "bob main password 1";
+/** Her own mailbox: every message opened part by part and compared with the whole-source rendering. */
+const CAROL = `carol@${D}`;
+const CAROL_PASS = "carol main password 1";
 const ADA_APP = "platformimapsmtp01";
 const ADA_IMAP_ONLY = "platformimaponly01";
 // Mailcow stores PHP's password_hash() output: {BLF-CRYPT}$2y$…; bcryptjs writes $2b$ (same algorithm).
@@ -69,7 +73,7 @@ function makePool(overrides: { maxConnections?: number; idleMs?: number; now?: (
 beforeAll(async () => {
   stack = await startTestMailstack();
   ca = readFileSync(stack.certFile, "utf8");
-  writeAtomically(stack.passwdFile, `${ADA}:${blf(ADA_MAIN)}::::::\n${BOB}:${blf(BOB_MAIN)}::::::\n`);
+  writeAtomically(stack.passwdFile, `${ADA}:${blf(ADA_MAIN)}::::::\n${BOB}:${blf(BOB_MAIN)}::::::\n${CAROL}:${blf(CAROL_PASS)}::::::\n`);
   // The platform's own credential: an app password for IMAP and SMTP (the line the Mailcow emulator writes).
   writeAtomically(stack.appPasswordsFile, `${ADA}:${blf(ADA_APP)}:imap,smtp\n${ADA}:${blf(ADA_IMAP_ONLY)}:imap\n`);
   for (const message of corpus) await deliverLmtp({ port: stack.lmtpPort }, { from: "sender@partner.example", to: ADA, raw: message.raw });
@@ -334,5 +338,147 @@ describe("the pool", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("opening a message part by part (BODYSTRUCTURE, then only the shown parts)", () => {
+  let pool: ImapPool;
+  let inbox: Inbox;
+  /** windows-1251 bytes of Russian text (А–я, Ёё), quoted-printable. */
+  const cp1251qp = (text: string) =>
+    [...text]
+      .map((ch) => {
+        const code = ch.codePointAt(0)!;
+        const byte = code >= 0x410 && code <= 0x44f ? code - 0x410 + 0xc0 : code === 0x401 ? 0xa8 : code === 0x451 ? 0xb8 : code;
+        return byte >= 0x80 || ch === "=" ? `=${byte.toString(16).toUpperCase().padStart(2, "0")}` : ch;
+      })
+      .join("");
+  const header = (subject: string, type: string) =>
+    [`From: Partner <news@partner.example>`, `To: ${CAROL}`, `Subject: ${subject}`, "Date: Mon, 07 Dec 2026 09:00:00 +0000", `Message-ID: <${subject.replace(/\W+/g, "-")}@partner.example>`, "MIME-Version: 1.0", `Content-Type: ${type}`];
+  const extra = [
+    // HTML in windows-1251, quoted-printable, beside a text part: the HTML part only is fetched and converted.
+    [
+      ...header("Windows-1251 HTML", 'multipart/alternative; boundary="b1"'),
+      "",
+      "--b1",
+      "Content-Type: text/plain; charset=windows-1251",
+      "Content-Transfer-Encoding: quoted-printable",
+      "",
+      cp1251qp("Привет, Кэрол! Отчёт готов."),
+      "--b1",
+      "Content-Type: text/html; charset=windows-1251",
+      "Content-Transfer-Encoding: quoted-printable",
+      "",
+      cp1251qp(`<p style="color: #333">Привет, Кэрол! Отчёт готов.</p><img src="https://track.example/p.gif"><script>alert(1)</script>`),
+      "--b1--",
+      "",
+    ].join("\r\n"),
+    // Plain text in ISO-8859-1, base64, with an attachment that is listed, not fetched.
+    [
+      ...header("Latin-1 text with a file", 'multipart/mixed; boundary="b2"'),
+      "",
+      "--b2",
+      "Content-Type: text/plain; charset=iso-8859-1",
+      "Content-Transfer-Encoding: base64",
+      "",
+      Buffer.from("Grüße aus Köln, café crème.\r\n", "latin1").toString("base64"),
+      "--b2",
+      'Content-Type: application/octet-stream; name="data.bin"',
+      'Content-Disposition: attachment; filename="data.bin"',
+      "Content-Transfer-Encoding: base64",
+      "",
+      Buffer.alloc(1000, 7).toString("base64").replace(/.{76}/g, "$&\r\n"),
+      "--b2--",
+      "",
+    ].join("\r\n"),
+    // A forwarded message (message/rfc822) and text beside HTML outside an alternative: read as a whole source.
+    [
+      ...header("Forwarded", 'multipart/mixed; boundary="b3"'),
+      "",
+      "--b3",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "See below.",
+      "--b3",
+      "Content-Type: message/rfc822",
+      "",
+      "From: someone@partner.example",
+      "Subject: Inner",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      "<p>Inner <b>message</b></p>",
+      "--b3--",
+      "",
+    ].join("\r\n"),
+    // HTML in base64 with characters that are not base64: mailparser skips them.
+    [...header("Broken base64", "text/html; charset=utf-8"), "Content-Transfer-Encoding: base64", "", `${Buffer.from("<p>Still readable</p>").toString("base64")}!!@@`, ""].join("\r\n"),
+    [
+      ...header("Text then HTML", 'multipart/mixed; boundary="b4"'),
+      "",
+      "--b4",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "First the text.",
+      "--b4",
+      "Content-Type: text/html; charset=utf-8",
+      "",
+      "<p>Then the <i>HTML</i>.</p>",
+      "--b4--",
+      "",
+    ].join("\r\n"),
+  ];
+
+  beforeAll(async () => {
+    for (const message of corpus) await deliverLmtp({ port: stack.lmtpPort }, { from: "sender@partner.example", to: CAROL, raw: message.raw });
+    await deliverLmtp({ port: stack.lmtpPort }, { from: "weekly@news.example", to: CAROL, raw: largeNewsletter(300_000, CAROL).raw });
+    for (const raw of extra) await deliverLmtp({ port: stack.lmtpPort }, { from: "news@partner.example", to: CAROL, raw });
+    pool = new ImapPool({
+      server: { host: "127.0.0.1", port: stack.imapsPort, security: "ssl", ca },
+      credentials: async () => ({ user: CAROL, pass: CAROL_PASS }),
+      onLoginFailure: () => {},
+      idleMs: 120_000,
+      maxConnections: 5,
+      sweepEveryMs: 0,
+    });
+    inbox = createInbox({ pool, attachmentMaxBytes: 1_048_576, attachmentUrl: defaultAttachmentUrl });
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+
+  test("every message renders as if its whole source had been parsed; sizes of unfetched parts within 2 bytes", async () => {
+    const { messages } = await inbox.list("carol", "INBOX");
+    expect(messages).toHaveLength(corpus.length + 1 + extra.length);
+    for (const { uid, subject } of messages) {
+      const view = await inbox.message("carol", "INBOX", uid);
+      const source = await inbox.source("carol", "INBOX", uid);
+      const whole = await renderMessage(source, { attachmentUrl: (part) => defaultAttachmentUrl("INBOX", uid, part), text: "without-html" });
+      const { folder: _folder, uid: _uid, seen: _seen, size: _size, attachments, ...rest } = view;
+      const { attachments: wholeAttachments, ...wholeRest } = whole;
+      expect(rest, subject).toEqual(wholeRest);
+      expect(attachments.map((a) => ({ ...a, size: 0 })), subject).toEqual(wholeAttachments.map((a) => ({ ...a, size: 0 })));
+      for (const [index, attachment] of attachments.entries()) expect(Math.abs(attachment.size - wholeAttachments[index]!.size), subject).toBeLessThanOrEqual(2);
+    }
+    // Read by source: the format=flowed mailing-list message, the forwarded message, text beside HTML, and the broken
+    // base64 Dovecot will not decode for FETCH BINARY.
+    expect(inbox.openStats()).toEqual({ byParts: messages.length - 4, bySource: 4 });
+
+    const byPart = async (subject: string) => inbox.message("carol", "INBOX", messages.find((m) => m.subject === subject)!.uid);
+    const cp1251 = await byPart("Windows-1251 HTML");
+    expect(cp1251.html).toBe('<p style="color:#333">Привет, Кэрол! Отчёт готов.</p>');
+    expect(cp1251.text).toBe("");
+    expect(cp1251.remote).toEqual({ count: 1, hosts: ["track.example"], allowed: false });
+    const latin1 = await byPart("Latin-1 text with a file");
+    expect(latin1.html).toBeNull();
+    expect(latin1.text).toBe("Grüße aus Köln, café crème.\n");
+    expect(latin1.attachments).toEqual([{ part: "2", filename: "data.bin", contentType: "application/octet-stream", size: expect.any(Number), inline: false, cid: null }]);
+    // 1000 bytes in base64 end in two padding characters BODYSTRUCTURE cannot tell apart from data.
+    expect(latin1.attachments[0]!.size).toBe(1002);
+    const file = await inbox.attachment("carol", "INBOX", latin1.uid, "2");
+    expect((await buffer(file.stream)).equals(Buffer.alloc(1000, 7))).toBe(true);
+    const newsletter = await byPart(NEWSLETTER_SUBJECT);
+    expect(newsletter.html!.length).toBeGreaterThan(150_000);
+    expect(newsletter.html).not.toMatch(/<script|\son[a-z]+\s*=|(?:src|srcset|background)="(?:https?:)?\/\//i);
+    expect(pool.stats()).toMatchObject({ open: 1, busy: 0 });
   });
 });

@@ -4,7 +4,8 @@
 import { Transform, type Readable } from "node:stream";
 import type { FetchMessageObject, ImapFlow, ListResponse, MessageStructureObject } from "imapflow";
 import { InboxError, type ImapPool } from "./imap-pool";
-import type { MailAddress, RenderedMessage } from "./render";
+import { fetchBodyParts, planBody } from "./body-parts";
+import type { MailAddress, MessageParts, RenderedMessage } from "./render";
 import { RenderCache } from "./render-cache";
 
 export const LIST_LIMIT_MAX = 50;
@@ -158,8 +159,12 @@ function byteCap(max: number): Transform {
   });
 }
 
+/** What a first opening read: the shown parts, or the whole source. */
+type MessageBody = { parts: MessageParts } | { source: Buffer };
+
 export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCacheBytes = 0 }: InboxOptions) {
   const rendered = new RenderCache(renderCacheBytes);
+  const opened = { byParts: 0, bySource: 0 };
 
   async function listFolders(client: ImapFlow, withStatus: boolean): Promise<ListResponse[]> {
     return client.list(withStatus ? { statusQuery: { messages: true, unseen: true } } : undefined);
@@ -225,26 +230,50 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
     },
 
     /**
-     * The message rendered for reading (the \Seen flag is not changed: the caller decides). A message rendered before
-     * (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
+     * The message rendered for reading (the \Seen flag is not changed: the caller decides). Read the way webmail
+     * clients do: the header, flags and BODYSTRUCTURE first, then only the parts the reading pane shows (the HTML, or
+     * the plain text when there is none); attachments and inline images are listed from the structure and fetched
+     * when asked. A structure mailparser treats specially is read and parsed as a whole source. The text of a message
+     * shown as HTML is left empty (nothing shows it; a reply quotes the original's own text part). A message rendered
+     * before (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
      */
     async message(userId: string, folder: string, uid: number, { allowRemoteImages = false }: { allowRemoteImages?: boolean } = {}): Promise<MessageView> {
+      // mailparser and sanitize-html load with the first message opened, not at the server's start.
+      const { parseHeader, renderMessage, renderParts } = await import("./render");
       const found = await pool.withMailbox(userId, folder, async (client) => {
         const key = RenderCache.key(userId, folder, client.mailbox ? client.mailbox.uidValidity : "", uid, allowRemoteImages);
         const cached = rendered.get(key);
-        const fetched = await client.fetchOne(String(uid), cached ? { uid: true, flags: true, size: true } : { uid: true, source: true, flags: true, size: true }, { uid: true });
-        return { key, cached, fetched };
+        if (cached) return { key, cached, fetched: await client.fetchOne(String(uid), { uid: true, flags: true, size: true }, { uid: true }), body: null };
+        const fetched = await client.fetchOne(String(uid), { uid: true, flags: true, size: true, bodyStructure: true, headers: true }, { uid: true });
+        if (!fetched) return { key, cached, fetched, body: null };
+        const plan = fetched.headers ? planBody(fetched.bodyStructure) : null;
+        // The header is parsed while the server sends the body parts; a header mailparser cannot read falls back too.
+        const headers = plan && fetched.headers ? parseHeader(fetched.headers).catch(() => null) : null;
+        const shown = plan ? await fetchBodyParts(client, uid, plan.html.length > 0 ? plan.html : plan.text) : null;
+        const parsed = shown ? await headers : null;
+        if (plan && shown && parsed) {
+          const parts: MessageParts = { headers: parsed, html: [], text: [], attachments: plan.attachments };
+          if (plan.html.length > 0) parts.html = shown;
+          else parts.text = shown;
+          return { key, cached, fetched, body: { parts } as MessageBody };
+        }
+        const whole = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        return { key, cached, fetched, body: whole && whole.source ? ({ source: whole.source } as MessageBody) : null };
       });
-      const { key, cached, fetched } = found;
-      if (!fetched || (!cached && !fetched.source)) throw new InboxError("not_found", `No message ${uid} in this folder`);
+      const { key, cached, fetched, body } = found;
+      if (!fetched || (!cached && !body)) throw new InboxError("not_found", `No message ${uid} in this folder`);
       const seen = fetched.flags?.has("\\Seen") ?? false;
-      if (cached) return { ...cached, folder, uid, seen, size: fetched.size ?? 0 };
-      // mailparser and sanitize-html load with the first message opened, not at the server's start.
-      const { renderMessage } = await import("./render");
-      const view = await renderMessage(fetched.source!, { attachmentUrl: (part) => attachmentUrl(folder, uid, part), allowRemoteImages });
+      const size = fetched.size ?? 0;
+      if (cached) return { ...cached, folder, uid, seen, size };
+      const options = { attachmentUrl: (part: string) => attachmentUrl(folder, uid, part), allowRemoteImages, text: "without-html" } as const;
+      const view = "parts" in body! ? renderParts(body.parts, options) : await renderMessage(body!.source, options);
+      opened["parts" in body! ? "byParts" : "bySource"]++;
       rendered.set(key, view);
-      return { ...view, folder, uid, seen, size: fetched.size ?? fetched.source!.length };
+      return { ...view, folder, uid, seen, size };
     },
+
+    /** How first openings were read: part by part, or as a whole source (structures mailparser treats specially). */
+    openStats: () => ({ ...opened }),
 
     /** Rendered messages kept for a second opening (entries, bytes, hits, misses). */
     renderCacheStats: () => rendered.stats(),

@@ -45,7 +45,7 @@ export interface RenderedMessage {
   references: string[];
   /** List-Id, when the message came from a mailing list. */
   listId: string | null;
-  /** Plain text: the text part, or the text mailparser derives from the HTML. */
+  /** Plain text: the text part, or (text "always") derived from the HTML; empty for HTML with text "without-html". */
   text: string;
   /** Sanitised HTML body, or null for a text-only message. */
   html: string | null;
@@ -58,6 +58,37 @@ export interface RenderOptions {
   attachmentUrl: (part: string) => string;
   /** true only after the user clicked "show images" for this message: https images stay in the HTML. */
   allowRemoteImages?: boolean;
+  /**
+   * "always" (the default): an HTML-only message gets a text derived from its HTML. "without-html": the text is
+   * empty when there is HTML (the reading pane shows the HTML; a reply quotes the original's own text part).
+   */
+  text?: "always" | "without-html";
+}
+
+/** A leaf body part as the message's structure (IMAP BODYSTRUCTURE, or mailparser) describes it. */
+export interface PartMeta {
+  /** The IMAP body part number. */
+  part: string;
+  contentType: string;
+  /** The decoded file name (Content-Disposition filename, else Content-Type name), if any. */
+  filename: string | null;
+  /** Decoded size in bytes (estimated from the encoded size when the part was not fetched). */
+  size: number;
+  /** Content-Disposition as sent (inline, attachment) or null. */
+  disposition: string | null;
+  contentId: string | null;
+}
+
+/** A message read part by part (IMAP BODYSTRUCTURE + the parts shown), not as a whole source. */
+export interface MessageParts {
+  /** The message header (IMAP BODY[HEADER]) as `parseHeader` read it. */
+  headers: MessageHeaders;
+  /** The decoded HTML body parts in order (none for a text-only message). */
+  html: string[];
+  /** The decoded text/plain body parts in order; only read when there is no HTML. */
+  text: string[];
+  /** Every part that is not a body text: attachments and inline images. */
+  attachments: PartMeta[];
 }
 
 /** Tags kept (their attributes are filtered separately). Everything else is dropped, its text kept. */
@@ -150,15 +181,26 @@ function normaliseCid(value: string): string {
 /** Extensions for parts that came without a file name (e.g. the text/calendar part of an invitation). */
 const EXTENSIONS: Record<string, string> = { "text/calendar": ".ics", "message/rfc822": ".eml", "text/plain": ".txt", "text/html": ".html" };
 
-function attachmentInfo(attachment: Attachment, cidsInHtml: Set<string>): AttachmentInfo {
-  const part = attachment.partId ?? "1";
+function partOfAttachment(attachment: Attachment): PartMeta {
+  return {
+    part: attachment.partId ?? "1",
+    contentType: attachment.contentType,
+    filename: attachment.filename ?? null,
+    size: attachment.size,
+    disposition: attachment.contentDisposition ?? null,
+    contentId: attachment.contentId ?? null,
+  };
+}
+
+function attachmentInfo(attachment: PartMeta, cidsInHtml: Set<string>): AttachmentInfo {
+  const part = attachment.part;
   const cid = attachment.contentId ? normaliseCid(attachment.contentId) : null;
   return {
     part,
     filename: attachment.filename?.trim() || `attachment-${part}${EXTENSIONS[attachment.contentType?.toLowerCase() ?? ""] ?? ""}`,
     contentType: attachment.contentType || "application/octet-stream",
     size: attachment.size,
-    inline: attachment.contentDisposition === "inline" || (cid !== null && cidsInHtml.has(cid)),
+    inline: attachment.disposition === "inline" || (cid !== null && cidsInHtml.has(cid)),
     cid,
   };
 }
@@ -238,11 +280,21 @@ function filterStyle(ctx: SanitizeContext, style: string): string | null {
 const DROPPED_IMAGE = "dropped-img";
 
 function sanitizeOptions(ctx: SanitizeContext): IOptions {
+  // Newsletters repeat a handful of style attributes hundreds of times: each is filtered once. A style with url() is
+  // filtered every time, as each appearance counts as remote content.
+  const styles = new Map<string, string | null>();
+  const cleanStyle = (style: string): string | null => {
+    const known = styles.get(style);
+    if (known !== undefined) return known;
+    const kept = filterStyle(ctx, style);
+    if (!ANY_URL.test(style)) styles.set(style, kept);
+    return kept;
+  };
   /** Styles and the background attribute of any tag (one pass per tag: sanitize-html runs a "*" transform after a tag's own). */
   const filterCommon = (attribs: Record<string, string>): Record<string, string> => {
     const next = { ...attribs };
     if (next.style !== undefined) {
-      const style = filterStyle(ctx, next.style);
+      const style = cleanStyle(next.style);
       if (style) next.style = style;
       else delete next.style;
     }
@@ -348,17 +400,21 @@ export function textOfHtml(html: string): string {
     .trim();
 }
 
-/** Parses and renders one message. Never runs anything from the message; throws only on unreadable input. */
-export async function renderMessage(source: Buffer | string, options: RenderOptions): Promise<RenderedMessage> {
-  // skipHtmlToText: mailparser's HTML-to-text pass costs more than sanitising; the text of an HTML-only message is
-  // derived from the sanitised HTML instead.
-  const parsed = await simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
+/** What both ways of reading a message found: the header, the raw HTML (or null), the text part and the other parts. */
+interface MessageBody {
+  headers: ParsedMail;
+  rawHtml: string | null;
+  text: string | undefined;
+  attachments: PartMeta[];
+}
+
+function assemble({ headers, rawHtml, text, attachments }: MessageBody, options: RenderOptions): RenderedMessage {
   const cidToPart = new Map<string, string>();
-  for (const attachment of parsed.attachments) {
-    if (attachment.contentId) cidToPart.set(normaliseCid(attachment.contentId), attachment.partId ?? "1");
+  for (const attachment of attachments) {
+    if (attachment.contentId) cidToPart.set(normaliseCid(attachment.contentId), attachment.part);
   }
-  const rawHtml = typeof parsed.html === "string" ? parsed.html : null;
-  const cidsInHtml = new Set([...(rawHtml ?? "").matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => normaliseCid(m[1] ?? "")));
+  // Which cid: references the HTML makes matters only for parts that have a Content-ID.
+  const cidsInHtml = cidToPart.size === 0 ? new Set<string>() : new Set([...(rawHtml ?? "").matchAll(/cid:([^"'\s)>]+)/gi)].map((m) => normaliseCid(m[1] ?? "")));
   const ctx: SanitizeContext = {
     cidToPart,
     attachmentUrl: options.attachmentUrl,
@@ -367,23 +423,53 @@ export async function renderMessage(source: Buffer | string, options: RenderOpti
     remoteCount: 0,
   };
   const html = rawHtml === null ? null : sanitizeBody(rawHtml, ctx);
-  const references = parsed.references === undefined ? [] : Array.isArray(parsed.references) ? parsed.references : [parsed.references];
+  const references = headers.references === undefined ? [] : Array.isArray(headers.references) ? headers.references : [headers.references];
+  const deriveText = options.text !== "without-html";
   return {
-    subject: parsed.subject ?? "",
-    from: addresses(parsed.from),
-    to: addresses(parsed.to),
-    cc: addresses(parsed.cc),
-    replyTo: addresses(parsed.replyTo),
-    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date.toISOString() : null,
-    messageId: parsed.messageId ?? null,
-    inReplyTo: parsed.inReplyTo ?? oneHeader(parsed, "in-reply-to"),
+    subject: headers.subject ?? "",
+    from: addresses(headers.from),
+    to: addresses(headers.to),
+    cc: addresses(headers.cc),
+    replyTo: addresses(headers.replyTo),
+    date: headers.date && !Number.isNaN(headers.date.getTime()) ? headers.date.toISOString() : null,
+    messageId: headers.messageId ?? null,
+    inReplyTo: headers.inReplyTo ?? oneHeader(headers, "in-reply-to"),
     references,
-    listId: listId(parsed),
-    text: parsed.text?.trim() ? parsed.text : html === null ? "" : textOfHtml(html),
+    listId: listId(headers),
+    text: html !== null && !deriveText ? "" : text?.trim() ? text : html === null ? "" : textOfHtml(html),
     html,
     remote: { count: ctx.remoteCount, hosts: [...ctx.remoteHosts].sort(), allowed: ctx.allowRemote },
-    attachments: parsed.attachments.map((attachment) => attachmentInfo(attachment, cidsInHtml)),
+    attachments: attachments.map((attachment) => attachmentInfo(attachment, cidsInHtml)),
   };
+}
+
+/** Parses and renders one message. Never runs anything from the message; throws only on unreadable input. */
+export async function renderMessage(source: Buffer | string, options: RenderOptions): Promise<RenderedMessage> {
+  // skipHtmlToText: mailparser's HTML-to-text pass costs more than sanitising; the text of an HTML-only message is
+  // derived from the sanitised HTML instead.
+  const parsed = await simpleParser(source, { keepCidLinks: true, skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
+  return assemble(
+    { headers: parsed, rawHtml: typeof parsed.html === "string" ? parsed.html : null, text: parsed.text, attachments: parsed.attachments.map(partOfAttachment) },
+    options,
+  );
+}
+
+/** A message header parsed as `renderMessage` parses it (mailparser, on the header alone). */
+export type MessageHeaders = ParsedMail;
+
+export function parseHeader(header: Buffer): Promise<MessageHeaders> {
+  return simpleParser(header, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
+}
+
+/**
+ * Renders a message read part by part: the same header parsing, sanitising and attachment list as `renderMessage`.
+ * HTML parts are joined the way mailparser joins them.
+ */
+export function renderParts(message: MessageParts, options: RenderOptions): RenderedMessage {
+  const { headers } = message;
+  const rawHtml = message.html.length > 0 ? message.html.join("<br/>\n") : null;
+  const text = message.text.length > 0 ? message.text.join("\n") : undefined;
+  return assemble({ headers, rawHtml, text, attachments: message.attachments }, options);
 }
 
 export interface SrcdocOptions {

@@ -58,8 +58,9 @@ export const mailRouter = router({
     .query(({ ctx, input }) => withInbox(ctx, (userId) => ctx.inbox.inbox.list(userId, input.folder, { cursor: input.cursor, limit: input.limit }))),
 
   /**
-   * A message for reading: headers, plain text, the sanitised HTML as an iframe document with its own CSP (remote
-   * images only with `showImages`), attachments with their download URLs. Does not change \Seen.
+   * A message for reading: headers, the sanitised HTML as an iframe document with its own CSP (remote images only
+   * with `showImages`) or, for a message without HTML, its plain text; attachments with their download URLs (read
+   * from the message's structure, fetched only when downloaded). Does not change \Seen.
    */
   message: protectedProcedure
     .input(MailMessageInputSchema)
