@@ -249,12 +249,11 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
         const plan = fetched.headers ? planBody(fetched.bodyStructure) : null;
         // The header is parsed while the server sends the body parts; a header mailparser cannot read falls back too.
         const headers = plan && fetched.headers ? parseHeader(fetched.headers).catch(() => null) : null;
-        const shown = plan ? await fetchBodyParts(client, uid, plan.html.length > 0 ? plan.html : plan.text) : null;
+        // The HTML parts and the sender's own text parts (a plain-text alternative is small) in one FETCH.
+        const shown = plan ? await fetchBodyParts(client, uid, [...plan.html, ...plan.text]) : null;
         const parsed = shown ? await headers : null;
         if (plan && shown && parsed) {
-          const parts: MessageParts = { headers: parsed, html: [], text: [], attachments: plan.attachments };
-          if (plan.html.length > 0) parts.html = shown;
-          else parts.text = shown;
+          const parts: MessageParts = { headers: parsed, html: shown.slice(0, plan.html.length), text: shown.slice(plan.html.length), attachments: plan.attachments };
           return { key, cached, fetched, body: { parts } as MessageBody };
         }
         const whole = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });

@@ -436,7 +436,8 @@ function assemble({ headers, rawHtml, text, attachments }: MessageBody, options:
     inReplyTo: headers.inReplyTo ?? oneHeader(headers, "in-reply-to"),
     references,
     listId: listId(headers),
-    text: html !== null && !deriveText ? "" : text?.trim() ? text : html === null ? "" : textOfHtml(html),
+    // The message's own text part when it has one; a text derived from the HTML only when asked for.
+    text: text?.trim() ? text : html === null || !deriveText ? "" : textOfHtml(html),
     html,
     remote: { count: ctx.remoteCount, hosts: [...ctx.remoteHosts].sort(), allowed: ctx.allowRemote },
     attachments: attachments.map((attachment) => attachmentInfo(attachment, cidsInHtml)),

@@ -101,7 +101,7 @@ export const MailMessageSchema = z.object({
   date: z.string().nullable(),
   messageId: z.string().nullable(),
   listId: z.string().nullable(),
-  /** The plain-text body, shown when there is no HTML; empty when the message is shown as HTML (`srcdoc`). */
+  /** The message's own plain-text part (shown when there is no HTML); empty for an HTML-only message (never derived). */
   text: z.string(),
   /** The sanitised HTML as a complete document for a sandboxed iframe's srcdoc (its own CSP), or null. */
   srcdoc: z.string().nullable(),
