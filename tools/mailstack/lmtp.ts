@@ -27,12 +27,10 @@ async function sendOn(transport: Transporter<SMTPTransport.SentMessageInfo>, mes
   }
 }
 
-/**
- * Resolves with the server's answer to the end of DATA (e.g. "250 2.0.0 <ada@example.test> … Saved"); rejects with
- * LmtpError when any recipient is refused.
- */
-export async function deliverLmtp(target: { host?: string; port: number }, message: LmtpMessage, timeoutMs = 10_000): Promise<string> {
-  const transport = nodemailer.createTransport({
+/** nodemailer speaking LMTP in clear text to the mailstack (loopback), with one timeout for every step. */
+function lmtpTransport(target: { host?: string; port: number }, timeoutMs: number, pool: { pool: true; maxConnections: number; maxMessages: number } | null = null) {
+  return nodemailer.createTransport({
+    ...pool,
     lmtp: true,
     host: target.host ?? "127.0.0.1",
     port: target.port,
@@ -43,6 +41,14 @@ export async function deliverLmtp(target: { host?: string; port: number }, messa
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
   });
+}
+
+/**
+ * Resolves with the server's answer to the end of DATA (e.g. "250 2.0.0 <ada@example.test> … Saved"); rejects with
+ * LmtpError when any recipient is refused.
+ */
+export async function deliverLmtp(target: { host?: string; port: number }, message: LmtpMessage, timeoutMs = 10_000): Promise<string> {
+  const transport = lmtpTransport(target, timeoutMs);
   try {
     return await sendOn(transport, message);
   } finally {
@@ -62,20 +68,7 @@ export interface LmtpSession {
  * cost more than the delivery itself.
  */
 export function openLmtpSession(target: { host?: string; port: number }, { connections = 4, timeoutMs = 30_000 } = {}): LmtpSession {
-  const transport = nodemailer.createTransport({
-    pool: true,
-    maxConnections: connections,
-    maxMessages: Number.POSITIVE_INFINITY,
-    lmtp: true,
-    host: target.host ?? "127.0.0.1",
-    port: target.port,
-    secure: false,
-    ignoreTLS: true,
-    name: "mailstack.invalid",
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs,
-  });
+  const transport = lmtpTransport(target, timeoutMs, { pool: true, maxConnections: connections, maxMessages: Number.POSITIVE_INFINITY });
   return {
     deliver: (message) => sendOn(transport, message),
     close: () => transport.close(),
