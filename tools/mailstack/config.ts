@@ -177,6 +177,10 @@ plugin {
   last_login_key = last-login/%s/%u
 }
 
+# Room for a benchmark's 200 readers with their connections kept open: Dovecot 2.3 allows 100 processes per service
+# by default (one imap process per connection), and the 101st connection waits until one closes.
+default_process_limit = 1024
+default_client_limit = 8192
 service imap-login {
   chroot =
   inet_listener imap {
