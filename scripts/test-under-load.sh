@@ -9,8 +9,10 @@ runs=${1:-20}
 logs=$(mktemp -d "${TMPDIR:-/tmp}/pm-under-load-XXXXXX")
 trap 'kill -- -$load 2>/dev/null; wait 2>/dev/null; rm -rf "$logs"' EXIT
 set -m
-# The load: the same suite, again and again, until the measured series ends.
-( n=0; while :; do n=$((n + 1)); if npx vitest run >"$logs/load-$n.log" 2>&1; then echo ok >"$logs/load-$n.result"; else echo FAILED >"$logs/load-$n.result"; cp "$logs/load-$n.log" "$logs/load-$n.failed.log"; fi; done ) &
+# The load: the same suite, again and again, until the measured series ends. It is killed mid-run at the end, before
+# its own clean-up: its temporary files go under $logs, which the trap removes.
+mkdir -p "$logs/tmp"
+( export TMPDIR="$logs/tmp"; n=0; while :; do n=$((n + 1)); if npx vitest run >"$logs/load-$n.log" 2>&1; then echo ok >"$logs/load-$n.result"; else echo FAILED >"$logs/load-$n.result"; cp "$logs/load-$n.log" "$logs/load-$n.failed.log"; fi; done ) &
 load=$!
 failed=0
 for i in $(seq 1 "$runs"); do
