@@ -161,44 +161,33 @@ export function autodiscoverXml(endpoints: MailEndpoints, address: string, displ
     AuthRequired: "on",
     ...(type === "SMTP" && { UsePOPAuth: "on", SMTPLast: "off" }),
   });
-  return (
-    XML_DECLARATION +
-    xmlBuilder.build({
-      Autodiscover: {
-        "@_xmlns": RESPONSE_SCHEMA,
-        Response: {
-          "@_xmlns": OUTLOOK_RESPONSE_SCHEMA,
-          User: { DisplayName: displayName, EMailAddress: address },
-          Account: {
-            AccountType: "email",
-            Action: "settings",
-            Protocol: [protocol("IMAP", endpoints.imap), protocol("SMTP", endpoints.smtp)],
-          },
-        },
-      },
-    })
-  );
+  return autodiscoverDocument({
+    "@_xmlns": OUTLOOK_RESPONSE_SCHEMA,
+    User: { DisplayName: displayName, EMailAddress: address },
+    Account: {
+      AccountType: "email",
+      Action: "settings",
+      Protocol: [protocol("IMAP", endpoints.imap), protocol("SMTP", endpoints.smtp)],
+    },
+  });
+}
+
+/** An Autodiscover answer document around its Response element. */
+function autodiscoverDocument(response: Record<string, unknown>): string {
+  return XML_DECLARATION + xmlBuilder.build({ Autodiscover: { "@_xmlns": RESPONSE_SCHEMA, Response: response } });
 }
 
 /** A POX error answer (code 600 "Invalid Request", as Exchange and mailcow send for anything they cannot serve). */
 export function autodiscoverError(message: string, now = new Date()): string {
-  return (
-    XML_DECLARATION +
-    xmlBuilder.build({
-      Autodiscover: {
-        "@_xmlns": RESPONSE_SCHEMA,
-        Response: {
-          Error: {
-            "@_Time": now.toISOString().slice(11, 19),
-            "@_Id": String(randomUUID().replace(/-/g, "").slice(0, 10)),
-            ErrorCode: 600,
-            Message: message,
-            DebugData: "",
-          },
-        },
-      },
-    })
-  );
+  return autodiscoverDocument({
+    Error: {
+      "@_Time": now.toISOString().slice(11, 19),
+      "@_Id": String(randomUUID().replace(/-/g, "").slice(0, 10)),
+      ErrorCode: 600,
+      Message: message,
+      DebugData: "",
+    },
+  });
 }
 
 type Parsed = { ok: true; email: string; schema: string | null } | { ok: false; message: string };
