@@ -1,7 +1,6 @@
 // The sign-in, sign-up and home screens' words, loaded with those screens (not with the app shell, so the first
 // visit to /mail stays small). The shell's shared words stay in client/i18n/ru.ts and en.ts.
-import { interpolate } from "../../shared/i18n/locales";
-import { useI18n } from "./provider";
+import { useWords } from "./provider";
 
 const ru = {
   "login.title": "Вход",
@@ -85,7 +84,5 @@ export type EntryWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useEntryWords() {
-  const { locale } = useI18n();
-  const words = locale === "en" ? en : ru;
-  return (key: EntryWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }

@@ -1,4 +1,5 @@
 import { createContext, use, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
+import { interpolate } from "../../shared/i18n/locales";
 import { createTranslator, type Translator } from "./core";
 import { getLocale, setLocale, subscribeLocale } from "./store";
 import type { TranslateFn } from "./types";
@@ -22,6 +23,12 @@ export function useI18n(): I18nValue {
   const value = use(I18nContext);
   if (!value) throw new Error("useI18n() needs <I18nProvider> above it");
   return value;
+}
+
+/** A screen's own word table in the current language (Russian unless English is chosen): `w(key, params)`. */
+export function useWords<K extends string>(ru: Readonly<Record<K, string>>, en: Readonly<Record<K, string>>) {
+  const words = useI18n().locale === "en" ? en : ru;
+  return (key: K, params?: Record<string, string | number>): string => interpolate(words[key], params);
 }
 
 export function useT(): TranslateFn {

@@ -1,6 +1,5 @@
 // The account page's words, loaded with the page (not with the app shell, to keep the first visit small).
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useWords } from "../../i18n";
 
 const ru = {
   title: "Аккаунт",
@@ -141,7 +140,5 @@ export type AccountWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useAccountWords() {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key: AccountWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }

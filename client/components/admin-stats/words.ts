@@ -1,6 +1,5 @@
 // The statistics page's words, loaded with the page (not with the app shell).
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useWords } from "../../i18n";
 
 const ru = {
   title: "Статистика",
@@ -135,7 +134,5 @@ export type StatsWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useStatsWords() {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key: StatsWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }

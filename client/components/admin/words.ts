@@ -1,6 +1,5 @@
 // The admin console's words, loaded with the console (not with the app shell, to keep the first visit small).
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useWords } from "../../i18n";
 
 const ru = {
   title: "Администрирование",
@@ -542,9 +541,7 @@ export type AdminWords = (key: AdminWord, params?: Record<string, string | numbe
 
 /** `w(key, params?)` in the current language. */
 export function useAdminWords(): AdminWords {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key, params) => interpolate(words[key], params);
+  return useWords(ru, en);
 }
 
 /** A word whose key is built at run time (a state, an action); the key itself when there is none. */

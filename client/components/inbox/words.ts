@@ -1,6 +1,5 @@
 // The inbox's words, loaded with the inbox (not with the app shell, to keep the first visit small).
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useWords } from "../../i18n";
 
 const ru = {
   title: "Входящие",
@@ -144,7 +143,5 @@ export type InboxWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useInboxWords() {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key: InboxWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }

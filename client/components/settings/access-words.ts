@@ -1,6 +1,5 @@
 // Words of the mail settings page's access sections (aliases, app passwords, phone set-up), loaded with the page.
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useWords } from "../../i18n";
 
 const ru = {
   "aliases.title": "Дополнительные адреса",
@@ -159,7 +158,5 @@ export type AccessWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useAccessWords() {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key: AccessWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }

@@ -1,7 +1,6 @@
 // The mail settings page's words, loaded with the page (not with the app shell, to keep the first visit small).
 import { isMailSettingsCode, mailSettingsMessage } from "../../../shared/i18n/mail-settings";
-import { interpolate } from "../../../shared/i18n/locales";
-import { useI18n } from "../../i18n";
+import { useI18n, useWords } from "../../i18n";
 import { useMessage } from "../../i18n/messages";
 import type { UiMessage } from "../../i18n/types";
 
@@ -152,9 +151,7 @@ export type SettingsWord = keyof typeof ru;
 
 /** `w(key, params?)` in the current language. */
 export function useSettingsWords() {
-  const { locale } = useI18n();
-  const words: Words = locale === "en" ? en : ru;
-  return (key: SettingsWord, params?: Record<string, string | number>) => interpolate(words[key], params);
+  return useWords(ru, en);
 }
 
 /** Form messages in words, the settings' own validation codes included. */
