@@ -3,8 +3,9 @@
 // - the first page of the list (50 newest) through the platform's pool + inbox ÷ the same FETCH done directly with
 //   imapflow on an open connection (median throughput ratio, target ≥ 0.7);
 // - opening the 200 kB HTML newsletter: p95 through the platform ÷ p95 of the direct FETCH of its source (target ≤ 2),
-//   once as a first opening (BODYSTRUCTURE and header, then the HTML part, sanitised: what a user waits for the first
-//   time; the baseline stays the FETCH of the whole source) and once as a repeated
+//   as a first opening from the list (its BODYSTRUCTURE known from the list page: one FETCH of the flags, the header
+//   and the HTML part, then sanitised: what a user waits for the first time; the baseline stays the FETCH of the whole
+//   source), as a first opening by a link (no list shown first: the structure in a FETCH of its own) and as a repeated
 //   opening (the rendered-message cache: FETCH FLAGS only);
 // - memory: the real server as its own process; 200 users sign up over HTTP (their mailboxes made by the Mailcow
 //   emulator's Dovecot backend, one message each over LMTP) and each opens the inbox once (mail.folders + mail.list,
@@ -45,7 +46,19 @@ export interface InboxResult {
   deliverySeconds: number;
   rounds: number;
   list: { platform: Timing; direct: Timing; ratio: number };
-  open: { first: Timing; repeat: Timing; directFirst: Timing; directRepeat: Timing; firstRatio: number; repeatRatio: number; sourceBytes: number; htmlChars: number };
+  open: {
+    first: Timing;
+    byLink: Timing;
+    repeat: Timing;
+    directFirst: Timing;
+    directByLink: Timing;
+    directRepeat: Timing;
+    firstRatio: number;
+    byLinkRatio: number;
+    repeatRatio: number;
+    sourceBytes: number;
+    htmlChars: number;
+  };
   memory: {
     users: number;
     idleRssMb: number;
@@ -116,8 +129,11 @@ async function overhead(stack: TestMailstack, messages: number, rounds: number) 
   });
   try {
     const options = { pool, attachmentMaxBytes: 25 * 1_048_576, attachmentUrl: defaultAttachmentUrl };
-    // First openings: no cache, every opening fetches, parses and sanitises. Repeated: the server's default cache.
+    // First openings: no rendered-message cache, every opening fetches, parses and sanitises; from the list (the
+    // structures of the page listed once below, as the server keeps them) and by a link (none kept). Repeated: the
+    // server's default cache.
     const uncached = createInbox(options);
+    const unlisted = createInbox({ ...options, structureCacheEntries: 0 });
     const cached = createInbox({ ...options, renderCacheBytes: 16 * 1_048_576 });
     const query = { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true } as const;
     const directPage = async () => {
@@ -149,10 +165,12 @@ async function overhead(stack: TestMailstack, messages: number, rounds: number) 
     const sourceBytes = await directOpen();
     const probe = await uncached.message("ada", "INBOX", uid);
     if (probe.subject !== NEWSLETTER_SUBJECT || !probe.html) throw new Error(`opened the wrong message: ${probe.subject}`);
+    await unlisted.message("ada", "INBOX", uid);
     await cached.message("ada", "INBOX", uid);
 
     const [directPages, platformPages] = await timePair(rounds, directPage, () => uncached.list("ada", "INBOX"));
     const [directOpens, firstOpens] = await timePair(rounds, directOpen, () => uncached.message("ada", "INBOX", uid));
+    const [directOpensByLink, byLinkOpens] = await timePair(rounds, directOpen, () => unlisted.message("ada", "INBOX", uid));
     const [directOpens2, repeatOpens] = await timePair(rounds, directOpen, () => cached.message("ada", "INBOX", uid));
     return {
       messages: messages + 1,
@@ -161,10 +179,13 @@ async function overhead(stack: TestMailstack, messages: number, rounds: number) 
       list: { platform: timing(platformPages), direct: timing(directPages), ratio: percentile(directPages, 0.5) / percentile(platformPages, 0.5) },
       open: {
         first: timing(firstOpens),
+        byLink: timing(byLinkOpens),
         repeat: timing(repeatOpens),
         directFirst: timing(directOpens),
+        directByLink: timing(directOpensByLink),
         directRepeat: timing(directOpens2),
         firstRatio: timing(firstOpens).p95 / timing(directOpens).p95,
+        byLinkRatio: timing(byLinkOpens).p95 / timing(directOpensByLink).p95,
         repeatRatio: timing(repeatOpens).p95 / timing(directOpens2).p95,
         sourceBytes,
         htmlChars: probe.html.length,

@@ -163,6 +163,8 @@ export const EnvSchema = z
     MAIL_ATTACHMENT_MAX_BYTES: positiveInt.default(25 * 1_048_576),
     /** The inbox: MiB of rendered (sanitised) messages kept for a second opening, all users together; 0 keeps none. */
     MAIL_RENDER_CACHE_MB: z.coerce.number({ error: "expected a number of MiB" }).int().min(0).default(16),
+    /** The inbox: message structures kept from the lists shown (opening a listed message then takes one FETCH); 0 keeps none. */
+    MAIL_STRUCTURE_CACHE_ENTRIES: z.coerce.number({ error: "expected a number of messages" }).int().min(0).default(5000),
 
     /** Sign-in attempts per client IP (IPv6 by /64) within LOGIN_RATE_LIMIT_WINDOW_SECONDS, whatever the account. */
     LOGIN_IP_RATE_LIMIT_POINTS: positiveInt.default(50),

@@ -2,7 +2,7 @@
 // charset decoding of a fetched part and the size of a part that is not fetched.
 import type { MessageStructureObject } from "imapflow";
 import { describe, expect, test } from "vitest";
-import { decodedSize, decodeText, planBody } from "./body-parts";
+import { decodeChunks, decodedSize, decodeText, planBody } from "./body-parts";
 
 const text = (part: string, extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ part, type: "text/plain", parameters: { charset: "utf-8" }, encoding: "7bit", size: 10, ...extra });
 const html = (part: string, extra: Partial<MessageStructureObject> = {}): MessageStructureObject => ({ part, type: "text/html", parameters: { charset: "utf-8" }, encoding: "7bit", size: 20, ...extra });
@@ -62,6 +62,32 @@ describe("decodeText", () => {
     expect(decodeText(Buffer.from([0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4]), "koi8-r")).toBe("Привет");
     expect(decodeText(Buffer.from("Gr\xfc\xdfe", "latin1"), "ISO-8859-1")).toBe("Grüße");
     expect(decodeText(Buffer.from("x"), "x-no-such-charset")).toBeNull();
+  });
+});
+
+describe("decodeChunks", () => {
+  test("pieces of at most the chunk size that join to decodeText, whatever the split: CRLF and UTF-8 sequences cut in two", () => {
+    const source = Buffer.from("Привет,\r\nмир!\r\n\r\nx\r".repeat(7) + "конец\r\n");
+    for (const size of [1, 2, 3, 5, 7, 64, source.length + 1]) {
+      const pieces = decodeChunks(source, "utf-8", size)!;
+      expect(pieces.join(""), `chunks of ${size}`).toBe(decodeText(source, "utf-8"));
+      expect(pieces.join("")).not.toContain("\r\n");
+      for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(size + 1);
+    }
+  });
+
+  test("legacy charsets decode across pieces too; an unknown charset is null", () => {
+    const cp1251 = Buffer.from([0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x0d, 0x0a, 0xec, 0xe8, 0xf0]);
+    expect(decodeChunks(cp1251, "windows-1251", 3)!.join("")).toBe("Привет\nмир");
+    const shiftJis = Buffer.from([0x82, 0xa0, 0x82, 0xa2, 0x82, 0xa4]);
+    expect(decodeChunks(shiftJis, "shift_jis", 1)!.join("")).toBe("あいう");
+    expect(decodeChunks(Buffer.from("x"), "x-no-such-charset")).toBeNull();
+  });
+
+  test("a large part never becomes one string longer than a piece", () => {
+    const pieces = decodeChunks(Buffer.alloc(300_000, "a"), "utf-8")!;
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(32 * 1024);
   });
 });
 

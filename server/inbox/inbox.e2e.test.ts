@@ -462,6 +462,14 @@ describe("opening a message part by part (BODYSTRUCTURE, then only the shown par
     // Read by source: the format=flowed mailing-list message, the forwarded message, text beside HTML, and the broken
     // base64 Dovecot will not decode for FETCH BINARY.
     expect(inbox.openStats()).toEqual({ byParts: messages.length - 4, bySource: 4 });
+    // Opened without the list first (a link, a reload): the structure is fetched in a FETCH of its own, same result.
+    const unlisted = createInbox({ pool, attachmentMaxBytes: 1_048_576, attachmentUrl: defaultAttachmentUrl, structureCacheEntries: 0 });
+    for (const { uid, subject } of messages) {
+      const { attachments, ...rest } = await unlisted.message("carol", "INBOX", uid);
+      const { attachments: listedAttachments, ...listedRest } = await inbox.message("carol", "INBOX", uid);
+      expect([rest, attachments], subject).toEqual([listedRest, listedAttachments]);
+    }
+    expect(unlisted.openStats()).toEqual({ byParts: messages.length - 4, bySource: 4 });
 
     const byPart = async (subject: string) => inbox.message("carol", "INBOX", messages.find((m) => m.subject === subject)!.uid);
     const cp1251 = await byPart("Windows-1251 HTML");

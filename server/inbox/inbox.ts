@@ -4,9 +4,10 @@
 import { Transform, type Readable } from "node:stream";
 import type { FetchMessageObject, ImapFlow, ListResponse, MessageStructureObject } from "imapflow";
 import { InboxError, type ImapPool } from "./imap-pool";
-import { fetchBodyParts, planBody } from "./body-parts";
+import { decodeChunks, decodeText, fetchShownParts, planBody } from "./body-parts";
 import type { MailAddress, MessageParts, RenderedMessage } from "./render";
-import { RenderCache } from "./render-cache";
+import { BoundedLru, RenderCache } from "./render-cache";
+import { loadMessageRendering } from "../on-demand";
 
 export const LIST_LIMIT_MAX = 50;
 
@@ -65,6 +66,11 @@ export interface InboxOptions {
   attachmentUrl: (folder: string, uid: number, part: string) => string;
   /** Bytes of rendered messages kept for a second opening (MAIL_RENDER_CACHE_MB); 0 or absent keeps none. */
   renderCacheBytes?: number;
+  /**
+   * Message structures (BODYSTRUCTURE) kept from the lists and searches shown, so that opening a listed message takes
+   * one FETCH instead of two (MAIL_STRUCTURE_CACHE_ENTRIES); 0 keeps none. Default 5,000.
+   */
+  structureCacheEntries?: number;
 }
 
 const ROLE_BY_SPECIAL_USE: Record<string, FolderRole> = {
@@ -136,9 +142,13 @@ function summary(message: FetchMessageObject): MessageSummary {
 
 const SUMMARY_QUERY = { uid: true, flags: true, envelope: true, size: true, bodyStructure: true, internalDate: true } as const;
 
-async function summaries(client: ImapFlow, range: string | number[], byUid: boolean): Promise<MessageSummary[]> {
+/** The listed messages, newest first; each one's BODYSTRUCTURE is handed to `remember` (for the opening that follows). */
+async function summaries(client: ImapFlow, range: string | number[], byUid: boolean, remember: (message: FetchMessageObject) => void): Promise<MessageSummary[]> {
   const out: MessageSummary[] = [];
-  for await (const message of client.fetch(range, SUMMARY_QUERY, { uid: byUid })) out.push(summary(message));
+  for await (const message of client.fetch(range, SUMMARY_QUERY, { uid: byUid })) {
+    out.push(summary(message));
+    remember(message);
+  }
   return out.sort((a, b) => b.uid - a.uid);
 }
 
@@ -162,8 +172,15 @@ function byteCap(max: number): Transform {
 /** What a first opening read: the shown parts, or the whole source. */
 type MessageBody = { parts: MessageParts } | { source: Buffer };
 
-export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCacheBytes = 0 }: InboxOptions) {
+export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCacheBytes = 0, structureCacheEntries = 5000 }: InboxOptions) {
   const rendered = new RenderCache(renderCacheBytes);
+  // A message never changes under its (folder, UIDVALIDITY, UID): a structure listed once stays right.
+  const structures = new BoundedLru<MessageStructureObject>(structureCacheEntries, () => 1);
+  const structureKey = (userId: string, folder: string, client: ImapFlow, uid: number) =>
+    JSON.stringify([userId, folder, String(client.mailbox ? client.mailbox.uidValidity : ""), uid]);
+  const remembering = (userId: string, folder: string, client: ImapFlow) => (message: FetchMessageObject) => {
+    if (message.bodyStructure) structures.set(structureKey(userId, folder, client, message.uid), message.bodyStructure);
+  };
   const opened = { byParts: 0, bySource: 0 };
 
   async function listFolders(client: ImapFlow, withStatus: boolean): Promise<ListResponse[]> {
@@ -218,46 +235,56 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
         if (total === 0 || (cursor !== undefined && cursor !== null && cursor <= 1)) return { messages: [], nextCursor: null, total };
         if (cursor === undefined || cursor === null) {
           // Sequence numbers follow UID order: the newest page is the last `size` sequence numbers.
-          const messages = await summaries(client, `${Math.max(1, total - size + 1)}:*`, false);
+          const messages = await summaries(client, `${Math.max(1, total - size + 1)}:*`, false, remembering(userId, folder, client));
           return { messages, nextCursor: total > size ? (messages.at(-1)?.uid ?? null) : null, total };
         }
         const older = (await client.search({ uid: `1:${cursor - 1}` }, { uid: true })) || [];
         if (older.length === 0) return { messages: [], nextCursor: null, total };
         const page = older.sort((a, b) => a - b).slice(-size);
-        const messages = await summaries(client, page, true);
+        const messages = await summaries(client, page, true, remembering(userId, folder, client));
         return { messages, nextCursor: older.length > size ? page[0]! : null, total };
       });
     },
 
     /**
      * The message rendered for reading (the \Seen flag is not changed: the caller decides). Read the way webmail
-     * clients do: the header, flags and BODYSTRUCTURE first, then only the parts the reading pane shows (the HTML, or
-     * the plain text when there is none); attachments and inline images are listed from the structure and fetched
-     * when asked. A structure mailparser treats specially is read and parsed as a whole source. The text of a message
-     * shown as HTML is left empty (nothing shows it; a reply quotes the original's own text part). A message rendered
-     * before (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
+     * clients do: from its BODYSTRUCTURE (kept from the list that showed it, else fetched first), only the parts the
+     * reading pane shows (the HTML, or the plain text when there is none, and the sender's own text part) are fetched,
+     * with the header and flags in the same FETCH; attachments and inline images are listed from the structure and
+     * fetched when asked. A structure mailparser treats specially, or a server without BINARY, is read and parsed as a
+     * whole source. The text of a message shown as HTML is its own text part, never derived from the HTML. A message
+     * rendered before (same user, folder, UIDVALIDITY, UID and image mode) is not fetched again: only its flags are.
      */
     async message(userId: string, folder: string, uid: number, { allowRemoteImages = false }: { allowRemoteImages?: boolean } = {}): Promise<MessageView> {
-      // mailparser and sanitize-html load with the first message opened, not at the server's start.
-      const { parseHeader, renderMessage, renderParts } = await import("./render");
+      // mailparser and the sanitiser load with the first message opened, not at the server's start.
+      const { parseHeader, renderMessage, renderParts } = await loadMessageRendering();
       const found = await pool.withMailbox(userId, folder, async (client) => {
         const key = RenderCache.key(userId, folder, client.mailbox ? client.mailbox.uidValidity : "", uid, allowRemoteImages);
         const cached = rendered.get(key);
         if (cached) return { key, cached, fetched: await client.fetchOne(String(uid), { uid: true, flags: true, size: true }, { uid: true }), body: null };
-        const fetched = await client.fetchOne(String(uid), { uid: true, flags: true, size: true, bodyStructure: true, headers: true }, { uid: true });
-        if (!fetched) return { key, cached, fetched, body: null };
-        const plan = fetched.headers ? planBody(fetched.bodyStructure) : null;
-        // The header is parsed while the server sends the body parts; a header mailparser cannot read falls back too.
-        const headers = plan && fetched.headers ? parseHeader(fetched.headers).catch(() => null) : null;
-        // The HTML parts and the sender's own text parts (a plain-text alternative is small) in one FETCH.
-        const shown = plan ? await fetchBodyParts(client, uid, [...plan.html, ...plan.text]) : null;
-        const parsed = shown ? await headers : null;
-        if (plan && shown && parsed) {
-          const parts: MessageParts = { headers: parsed, html: shown.slice(0, plan.html.length), text: shown.slice(plan.html.length), attachments: plan.attachments };
-          return { key, cached, fetched, body: { parts } as MessageBody };
+        let structure = structures.get(structureKey(userId, folder, client, uid));
+        if (!structure) {
+          const listed = await client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true });
+          if (!listed) return { key, cached, fetched: false as const, body: null };
+          structure = listed.bodyStructure;
         }
-        const whole = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-        return { key, cached, fetched, body: whole && whole.source ? ({ source: whole.source } as MessageBody) : null };
+        const plan = planBody(structure);
+        const shown = plan ? await fetchShownParts(client, uid, [...plan.html, ...plan.text]) : null;
+        if (shown === undefined) return { key, cached, fetched: false as const, body: null };
+        if (plan && shown) {
+          const html = shown.parts.slice(0, plan.html.length).map((bytes, i) => decodeChunks(bytes, plan.html[i]!.parameters?.charset));
+          const text = shown.parts.slice(plan.html.length).map((bytes, i) => decodeText(bytes, plan.text[i]!.parameters?.charset));
+          // A charset the decoder does not know falls back to the whole source. The header is parsed (mailparser, as the
+          // whole source would be) while the HTML is sanitised.
+          if (html.every((part) => part !== null) && text.every((part) => part !== null)) {
+            const headers = parseHeader(shown.header);
+            headers.catch(() => {}); // awaited by the rendering; a failure surfaces there, never as an unhandled rejection
+            const parts: MessageParts = { headers, html, text, attachments: plan.attachments };
+            return { key, cached, fetched: shown.fetched, body: { parts } as MessageBody };
+          }
+        }
+        const whole = await client.fetchOne(String(uid), { uid: true, flags: true, size: true, source: true }, { uid: true });
+        return { key, cached, fetched: whole, body: whole && whole.source ? ({ source: whole.source } as MessageBody) : null };
       });
       const { key, cached, fetched, body } = found;
       if (!fetched || (!cached && !body)) throw new InboxError("not_found", `No message ${uid} in this folder`);
@@ -265,7 +292,7 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
       const size = fetched.size ?? 0;
       if (cached) return { ...cached, folder, uid, seen, size };
       const options = { attachmentUrl: (part: string) => attachmentUrl(folder, uid, part), allowRemoteImages, text: "without-html" } as const;
-      const view = "parts" in body! ? renderParts(body.parts, options) : await renderMessage(body!.source, options);
+      const view = "parts" in body! ? await renderParts(body.parts, options) : await renderMessage(body!.source, options);
       opened["parts" in body! ? "byParts" : "bySource"]++;
       rendered.set(key, view);
       return { ...view, folder, uid, seen, size };
@@ -352,7 +379,7 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
       return pool.withMailbox(userId, folder, async (client) => {
         const found = (await client.search({ or: [{ from: text }, { subject: text }, { body: text }] }, { uid: true })) || [];
         const page = found.sort((a, b) => a - b).slice(-LIST_LIMIT_MAX);
-        const messages = page.length > 0 ? await summaries(client, page, true) : [];
+        const messages = page.length > 0 ? await summaries(client, page, true, remembering(userId, folder, client)) : [];
         return { messages, nextCursor: null, total: found.length };
       });
     },

@@ -38,6 +38,7 @@ export interface PlatformInboxDeps {
     | "MAIL_IMAP_MAX_CONNECTIONS"
     | "MAIL_ATTACHMENT_MAX_BYTES"
     | "MAIL_RENDER_CACHE_MB"
+    | "MAIL_STRUCTURE_CACHE_ENTRIES"
   >;
   /** The mail host when MAIL_HOST is not set (the Mailcow host). */
   defaultHost: string;
@@ -83,6 +84,7 @@ export function createPlatformInbox(deps: PlatformInboxDeps) {
     attachmentMaxBytes: config.MAIL_ATTACHMENT_MAX_BYTES,
     attachmentUrl: defaultAttachmentUrl,
     renderCacheBytes: config.MAIL_RENDER_CACHE_MB * 1_048_576,
+    structureCacheEntries: config.MAIL_STRUCTURE_CACHE_ENTRIES,
   });
   // nodemailer and mailparser load with the first message sent, not at the server's start.
   let sender: Sender | null = null;

@@ -2,7 +2,8 @@
 // in the default mode, and what a reader needs (sentences, names, attachments) is intact.
 import { describe, expect, test } from "vitest";
 import { largeNewsletter, loadCorpus, NEWSLETTER_SENTENCES, NEWSLETTER_SUBJECT } from "../../e2e/fixtures/mail/corpus";
-import { buildSrcdoc, renderMessage, srcdocCsp, type RenderedMessage } from "./render";
+import { simpleParser } from "mailparser";
+import { buildSrcdoc, parseHeader, renderMessage, srcdocCsp, type RenderedMessage } from "./render";
 
 const attachmentUrl = (part: string) => `/mail/attachment/INBOX/7/${part}`;
 const corpus = loadCorpus();
@@ -123,6 +124,29 @@ describe("headers, text and attachments", () => {
     expect(m.replyTo).toEqual([{ name: "", address: "dev@lists.partner.example" }]);
     expect(m.html).toBeNull();
     expect(m.text).toContain("> Will the freeze move again?");
+  });
+});
+
+describe("parseHeader", () => {
+  test("reads a header alone as simpleParser reads the whole message: every field, header and raw line", async () => {
+    for (const message of corpus) {
+      const raw = message.raw.toString("latin1");
+      const blank = /\r?\n\r?\n/.exec(raw)!;
+      const header = Buffer.from(raw.slice(0, blank.index + blank[0].length), "latin1");
+      const alone = await parseHeader(header);
+      const whole = await simpleParser(message.raw);
+      for (const field of ["subject", "from", "to", "cc", "bcc", "replyTo", "date", "messageId", "inReplyTo", "references", "headerLines"] as const) {
+        expect(alone[field], `${message.file}: ${field}`).toEqual(whole[field]);
+      }
+      expect([...alone.headers], message.file).toEqual([...whole.headers]);
+    }
+  });
+
+  test("an empty or broken header is read as empty, never hangs", async () => {
+    for (const header of [Buffer.alloc(0), Buffer.from("not a header"), Buffer.from("\r\n")]) {
+      const parsed = await parseHeader(header);
+      expect(parsed.subject).toBeUndefined();
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import {
 import { z } from "zod";
 import { inboxTrpcError } from "../inbox/errors";
 import { defaultAttachmentUrl } from "../inbox/inbox";
+import { loadMessageRendering } from "../on-demand";
 import type { Context } from "../context";
 import { protectedProcedure, router } from "../trpc";
 import { toTrpcError } from "./problems";
@@ -68,7 +69,7 @@ export const mailRouter = router({
     .query(({ ctx, input }) =>
       withInbox(ctx, async (userId): Promise<MailMessage> => {
         const view = await ctx.inbox.inbox.message(userId, input.folder, input.uid, { allowRemoteImages: input.showImages === true });
-        const { buildSrcdoc } = await import("../inbox/render");
+        const { buildSrcdoc } = await loadMessageRendering();
         let html = view.html;
         if (html !== null) {
           // Inline images load inside the sandboxed document, which sends no session cookie: a token names them.
