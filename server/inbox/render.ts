@@ -401,7 +401,7 @@ export function sanitizePolicy(ctx: SanitizeContext): SanitizePolicy {
 
 /** Sanitises one HTML body; the remote resources it found are added to `ctx`. */
 function sanitizeBody(html: string[], ctx: SanitizeContext): string {
-  return sanitizeWithPolicy(html, sanitizePolicy(ctx)).trim();
+  return sanitizeWithPolicy(html, sanitizePolicy(ctx), { trim: true });
 }
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
@@ -446,8 +446,8 @@ async function assemble({ headers: header, rawHtml, text, attachments }: Message
     remoteCount: 0,
     cidsShown: new Set(),
   };
-  const html = rawHtml === null ? null : sanitizeBody(rawHtml, ctx);
   const headers = await header;
+  const html = rawHtml === null ? null : sanitizeBody(rawHtml, ctx);
   const references = headers.references === undefined ? [] : Array.isArray(headers.references) ? headers.references : [headers.references];
   const deriveText = options.text !== "without-html";
   return {

@@ -76,6 +76,18 @@ function naughtyUrl(url: string, schemes: string[], allowProtocolRelative: boole
 /** Output pieces joined at a time (a few kB of HTML each). */
 const BATCH_PIECES = 2048;
 
+/** Trims the whitespace at the start of the first batches and at the end of the last ones, as `String#trim` would. */
+function trimEnds(batches: string[]) {
+  for (let i = 0; i < batches.length; i++) {
+    batches[i] = batches[i]!.trimStart();
+    if (batches[i] !== "") break;
+  }
+  for (let i = batches.length - 1; i >= 0; i--) {
+    batches[i] = batches[i]!.trimEnd();
+    if (batches[i] !== "") break;
+  }
+}
+
 interface OpenTag {
   /** The name the parser opened (what its close event names). */
   tag: string;
@@ -84,10 +96,14 @@ interface OpenTag {
 }
 
 /**
- * Sanitises `html` with `policy`; the output equals `sanitizeHtml(html, policy)` (for pieces: of the pieces joined).
- * The HTML may come in pieces, parsed one after the other as a stream.
+ * Sanitises `html` with `policy`; the output equals `sanitizeHtml(html, policy)` (for pieces: of the pieces joined),
+ * trimmed when asked. The HTML may come in pieces, parsed one after the other as a stream.
+ *
+ * The result is the joined batches concatenated, which V8 keeps as a rope until something reads it whole: the JSON of
+ * the answer (around the srcdoc document) copies it once anyway, so joining it here would be a second copy of a
+ * large string (decision 021).
  */
-export function sanitizeWithPolicy(html: string | readonly string[], policy: SanitizePolicy): string {
+export function sanitizeWithPolicy(html: string | readonly string[], policy: SanitizePolicy, { trim = false }: { trim?: boolean } = {}): string {
   const allowedTags = new Set(policy.allowedTags);
   const nonText = new Set(policy.nonTextTags);
   const globalAttributes = new Set(policy.allowedAttributes["*"] ?? []);
@@ -157,5 +173,6 @@ export function sanitizeWithPolicy(html: string | readonly string[], policy: San
   for (const piece of typeof html === "string" ? [html] : html) parser.write(piece);
   parser.end();
   flush();
-  return batches.join("");
+  if (trim) trimEnds(batches);
+  return batches.reduce((all, batch) => all + batch, "");
 }

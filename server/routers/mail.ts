@@ -72,9 +72,11 @@ export const mailRouter = router({
         const { buildSrcdoc } = await loadMessageRendering();
         let html = view.html;
         if (html !== null) {
-          // Inline images load inside the sandboxed document, which sends no session cookie: a token names them.
+          // Inline images load inside the sandboxed document, which sends no session cookie: a token names them. Only
+          // the parts shown inline can be in the HTML (each rewrite copies the whole document).
           const token = ctx.inbox.imageTokens.sign(userId, input.folder, input.uid);
           for (const attachment of view.attachments) {
+            if (!attachment.inline) continue;
             const url = defaultAttachmentUrl(input.folder, input.uid, attachment.part);
             html = html.split(`"${url}"`).join(`"${url}?inline=1&amp;t=${token}"`);
           }
