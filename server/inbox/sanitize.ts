@@ -110,6 +110,7 @@ export function sanitizeWithPolicy(html: string | readonly string[], policy: San
   const tagAttributes = new Map(Object.entries(policy.allowedAttributes).map(([tag, names]) => [tag, new Set(names)]));
   const urlAttributes = new Set(policy.allowedSchemesAppliedToAttributes);
   const transform = policy.transformTags["*"];
+  const schemesOf = (tag: string) => (Object.hasOwn(policy.allowedSchemesByTag, tag) ? policy.allowedSchemesByTag[tag]! : policy.allowedSchemes);
   // The output is gathered a few thousand pieces at a time and each batch joined: neither the list of pieces nor a
   // joined batch reaches V8's large-object size (see DECODE_CHUNK_BYTES); only the final string does.
   let out: string[] = [];
@@ -128,7 +129,7 @@ export function sanitizeWithPolicy(html: string | readonly string[], policy: San
       if (!globalAttributes.has(name) && !own?.has(name)) continue;
       const value = attribs[name]!;
       if (value === "" && name !== EMPTY_VALUE_KEPT && NON_BOOLEAN.has(name)) continue;
-      if (urlAttributes.has(name) && naughtyUrl(value, policy.allowedSchemesByTag[tag] ?? policy.allowedSchemes, policy.allowProtocolRelative)) continue;
+      if (urlAttributes.has(name) && naughtyUrl(value, schemesOf(tag), policy.allowProtocolRelative)) continue;
       if (value !== "") out.push(" ", name, '="', escapeAttribute(value), '"');
       else out.push(" ", name, name === EMPTY_VALUE_KEPT ? '=""' : "");
     }
