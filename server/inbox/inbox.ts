@@ -274,8 +274,8 @@ export function createInbox({ pool, attachmentMaxBytes, attachmentUrl, renderCac
         if (plan && shown) {
           const html = shown.parts.slice(0, plan.html.length).map((bytes, i) => decodeChunks(bytes, plan.html[i]!.parameters?.charset));
           const text = shown.parts.slice(plan.html.length).map((bytes, i) => decodeText(bytes, plan.text[i]!.parameters?.charset));
-          // A charset the decoder does not know falls back to the whole source. The header is parsed (mailparser, as the
-          // whole source would be) while the HTML is sanitised.
+          // A charset the decoder does not know falls back to the whole source. The header is parsed by mailparser, as
+          // the whole source would be; its parsing starts here and the rendering awaits it.
           if (html.every((part) => part !== null) && text.every((part) => part !== null)) {
             const headers = parseHeader(shown.header);
             headers.catch(() => {}); // awaited by the rendering; a failure surfaces there, never as an unhandled rejection

@@ -82,7 +82,7 @@ export interface PartMeta {
 
 /** A message read part by part (IMAP BODYSTRUCTURE + the parts shown), not as a whole source. */
 export interface MessageParts {
-  /** The message header (IMAP BODY[HEADER]) as `parseHeader` reads it (still being read while the HTML is sanitised). */
+  /** The message header (IMAP BODY[HEADER]) as `parseHeader` reads it (it may still be reading: awaited first). */
   headers: MessageHeaders | Promise<MessageHeaders>;
   /**
    * The decoded HTML body parts in order (none for a text-only message), each in pieces below V8's large-object size
