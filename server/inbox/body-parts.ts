@@ -1,7 +1,8 @@
 // Reading a message the way webmail clients do: from its BODYSTRUCTURE, decide which parts the reading pane shows
 // (the HTML parts, else the text/plain ones), fetch only those with the header and flags in one FETCH (BINARY: the
-// server removes the transfer encoding), decode them in pieces (decisions 020, 021), and list every other part (attachments, inline images) without fetching it. The choice of body and attachment parts follows
-// mailparser's rules exactly, so a message read by parts renders as if its whole source had been parsed; a structure
+// server removes the transfer encoding), decode them in pieces (decisions 020, 021), and list every other part
+// (attachments, inline images) without fetching it. The choice of body and attachment parts follows mailparser's
+// rules exactly, so a message read by parts renders as if its whole source had been parsed; a structure
 // those rules treat specially (an attached message, a delivery status, format=flowed text, text beside HTML outside
 // multipart/alternative, a charset the WHATWG decoder does not know) is left to the whole-source path (`null`).
 import { StringDecoder } from "node:string_decoder";
@@ -17,7 +18,7 @@ export interface BodyPlan {
   attachments: PartMeta[];
 }
 
-/** Transfer encodings imapflow removes (and the identity ones). */
+/** Transfer encodings the server removes for FETCH BINARY (and the identity ones). */
 const KNOWN_ENCODINGS = new Set(["7bit", "8bit", "binary", "base64", "quoted-printable"]);
 /** Types mailparser parses on its own terms (nested messages, delivery reports): read from the whole source. */
 const SPECIAL_TYPES = /^message\//;

@@ -51,6 +51,7 @@ const credentialsOf: Record<string, MailCredentials> = {
   bob: { user: BOB, pass: BOB_MAIN },
   adaImapOnly: { user: ADA, pass: ADA_IMAP_ONLY },
   mallory: { user: ADA, pass: "not the password" },
+  carol: { user: CAROL, pass: CAROL_PASS },
 };
 
 function makePool(overrides: { maxConnections?: number; idleMs?: number; now?: () => number; failures?: string[] } = {}) {
@@ -432,14 +433,7 @@ describe("opening a message part by part (BODYSTRUCTURE, then only the shown par
     for (const message of corpus) await deliverLmtp({ port: stack.lmtpPort }, { from: "sender@partner.example", to: CAROL, raw: message.raw });
     await deliverLmtp({ port: stack.lmtpPort }, { from: "weekly@news.example", to: CAROL, raw: largeNewsletter(300_000, CAROL).raw });
     for (const raw of extra) await deliverLmtp({ port: stack.lmtpPort }, { from: "news@partner.example", to: CAROL, raw });
-    pool = new ImapPool({
-      server: { host: "127.0.0.1", port: stack.imapsPort, security: "ssl", ca },
-      credentials: async () => ({ user: CAROL, pass: CAROL_PASS }),
-      onLoginFailure: () => {},
-      idleMs: 120_000,
-      maxConnections: 5,
-      sweepEveryMs: 0,
-    });
+    pool = makePool({ maxConnections: 5 });
     inbox = createInbox({ pool, attachmentMaxBytes: 1_048_576, attachmentUrl: defaultAttachmentUrl });
   });
   afterAll(async () => {

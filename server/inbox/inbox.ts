@@ -4,7 +4,7 @@
 import { Transform, type Readable } from "node:stream";
 import type { FetchMessageObject, ImapFlow, ListResponse, MessageStructureObject } from "imapflow";
 import { InboxError, type ImapPool } from "./imap-pool";
-import { decodeChunks, decodeText, fetchShownParts, planBody } from "./body-parts";
+import { decodeChunks, decodeText, fetchShownParts, partNumber, planBody } from "./body-parts";
 import type { MailAddress, MessageParts, RenderedMessage } from "./render";
 import { BoundedLru, RenderCache } from "./render-cache";
 import { loadMessageRendering } from "../on-demand";
@@ -114,8 +114,8 @@ export function hasAttachment(node: MessageStructureObject | undefined): boolean
 
 function findPart(node: MessageStructureObject | undefined, part: string): MessageStructureObject | null {
   if (!node) return null;
-  // A single-part message: its body is part "1" (RFC 3501), imapflow reports no part number.
-  if ((node.part ?? (node.childNodes ? undefined : "1")) === part) return node;
+  // A leaf's number (a single-part message's body is part "1"); a multipart without one is the message itself.
+  if ((node.childNodes ? node.part : partNumber(node)) === part) return node;
   for (const child of node.childNodes ?? []) {
     const found = findPart(child, part);
     if (found) return found;
